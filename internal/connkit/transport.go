@@ -1,0 +1,143 @@
+package connkit
+
+import (
+	"context"
+	"net/http"
+	"sync"
+
+	"golang.org/x/oauth2"
+	"golang.org/x/time/rate"
+
+	connectors "github.com/xlr8/connectors"
+	"github.com/xlr8/connectors/credentials"
+	"github.com/xlr8/connectors/internal/errs"
+	"github.com/xlr8/connectors/internal/redact"
+	"github.com/xlr8/connectors/internal/transport"
+)
+
+// ClientConfig is what a vendor adds to the host's options to build its
+// transport.
+type ClientConfig struct {
+	// Auth authorizes requests (nil: none).
+	Auth transport.Auth
+	// DecodeError and ShouldRetry are the vendor's hooks (see transport).
+	DecodeError func(*errs.Error, *transport.Response) *errs.Error
+	ShouldRetry func(*http.Response) (retry, decided bool)
+	// DefaultRate and DefaultBurst apply when the host set no rate limit.
+	DefaultRate  rate.Limit
+	DefaultBurst int
+	// Secrets is the set to scrub with; nil makes a new one.
+	Secrets *redact.Set
+}
+
+// NewClient builds a vendor's transport from the host's options: its HTTP
+// client, logger, retry policy, body cap, attempt timeout and loopback
+// opt-in; a rate limiter shared by every connector opened for the same
+// credential id (or the host's own limiter); and a secret set seeded with
+// the credential's secret values.
+func NewClient(product string, cred *credentials.Credential, o connectors.Options, vc ClientConfig) (*transport.Client, error) {
+	secrets := vc.Secrets
+	if secrets == nil {
+		secrets = redact.NewSet()
+	}
+	secrets.Add(cred.SecretValues()...)
+	return transport.New(transport.Config{
+		Product:               product,
+		HTTPClient:            o.HTTPClient,
+		Logger:                o.Logger,
+		Limiter:               Limiter(product, cred, o, vc.DefaultRate, vc.DefaultBurst),
+		Retry:                 o.Retry,
+		Auth:                  vc.Auth,
+		AllowInsecureLoopback: o.AllowInsecureLoopback,
+		MaxBodyBytes:          o.MaxBodyBytes,
+		AttemptTimeout:        o.RequestTimeout,
+		DecodeError:           vc.DecodeError,
+		ShouldRetry:           vc.ShouldRetry,
+		Secrets:               secrets,
+	})
+}
+
+var (
+	limitersMu sync.Mutex
+	limiters   = map[string]*rate.Limiter{}
+)
+
+// Limiter returns the rate limiter for a credential: the host's own
+// (WithRateLimiter); else one shared per product and credential id, set to
+// the host's rate (WithRateLimit) or the vendor's default; nil when neither
+// gives a rate.
+func Limiter(product string, cred *credentials.Credential, o connectors.Options, defRate rate.Limit, defBurst int) *rate.Limiter {
+	if o.RateLimiter != nil {
+		return o.RateLimiter
+	}
+	r, burst := o.RateLimit, o.RateBurst
+	if r == 0 {
+		r, burst = defRate, defBurst
+	}
+	if r == 0 {
+		return nil
+	}
+	if burst <= 0 {
+		burst = 1
+	}
+	if cred == nil || cred.ID == "" {
+		return rate.NewLimiter(r, burst)
+	}
+	key := product + "\x00" + cred.ID
+	limitersMu.Lock()
+	defer limitersMu.Unlock()
+	l, ok := limiters[key]
+	if !ok {
+		l = rate.NewLimiter(r, burst)
+		limiters[key] = l
+		return l
+	}
+	if l.Limit() != r {
+		l.SetLimit(r)
+	}
+	if l.Burst() != burst {
+		l.SetBurst(burst)
+	}
+	return l
+}
+
+// TokenAuth returns the token cache a vendor authorizes with: over the
+// host's token source when one was given (WithTokenSource, for example the
+// credentials Manager's persisting source), else over the vendor's own grant.
+func TokenAuth(o connectors.Options, secrets *redact.Set, grant transport.TokenFunc, opts ...transport.TokenOption) *transport.TokenCache {
+	if o.TokenSource != nil {
+		if inv, ok := o.TokenSource.(Invalidator); ok {
+			opts = append(opts, transport.WithOnInvalidate(inv.Invalidate))
+		}
+		return transport.NewTokenCache(TokenSourceFunc(o.TokenSource), secrets, opts...)
+	}
+	return transport.NewTokenCache(grant, secrets, opts...)
+}
+
+// TokenSourceFunc adapts a host's oauth2.TokenSource (WithTokenSource) to a
+// transport.TokenFunc. The source decides when to refresh; after a 401 the
+// cache asks again, so a persisting source that refreshes on demand should
+// implement Invalidator too.
+func TokenSourceFunc(ts oauth2.TokenSource) transport.TokenFunc {
+	return func(ctx context.Context) (*oauth2.Token, error) {
+		if inv, ok := ts.(Invalidator); ok {
+			return inv.TokenContext(ctx)
+		}
+		tok, err := ts.Token()
+		if err != nil {
+			return nil, errs.As(err, "")
+		}
+		return tok, nil
+	}
+}
+
+// Invalidator is implemented by token sources (such as the credentials
+// Manager's) that can be told a token was rejected, so that the next call
+// refreshes instead of returning the cached one.
+type Invalidator interface {
+	// TokenContext returns a token, refreshing it if it was invalidated or
+	// expired.
+	TokenContext(ctx context.Context) (*oauth2.Token, error)
+	// Invalidate marks tok as rejected by the vendor.
+	Invalidate(tok *oauth2.Token)
+}

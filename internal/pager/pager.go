@@ -1,0 +1,301 @@
+// Package pager is the one page walker every connector uses.
+//
+// A vendor supplies a Fetch ("give me the page at this cursor"); Walk turns
+// it into the lazy iter.Seq2 stream of DESIGN.md:
+//
+//   - one page in memory at a time; ranging again runs the query again;
+//   - the context is checked before every fetch and every few records, and a
+//     cancellation ends the stream with the context's error at once;
+//   - a failure is yielded once, with a Resume token when at least one page
+//     came first (or the walk itself resumed), and the stream stops;
+//   - nothing is yielded after the caller breaks;
+//   - a cursor seen before ends the stream with an error instead of spinning;
+//   - Limit is enforced whatever the vendor returns;
+//   - a residual filter and a field projection run client side;
+//   - progress is reported after every page, and once more at the end;
+//   - when the vendor advertised a total, ending with fewer records says so
+//     (an INTERNAL error wrapping errs.ErrIncomplete).
+package pager
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"iter"
+
+	connectors "github.com/xlr8/connectors"
+	"github.com/xlr8/connectors/internal/errs"
+)
+
+// Request asks for one page.
+type Request struct {
+	// Cursor is "" for the first page, else a Page.Next the vendor returned
+	// (or the cursor of a Resume token).
+	Cursor string
+	// Want is how many more records the walk can yield under the query's
+	// Limit (0: no limit). Vendors use it to size the page.
+	Want int
+	// Page counts pages fetched by this walk, from 0.
+	Page int
+	// Resumed is the decoded Resume token on the first fetch of a resumed
+	// walk, so that a vendor can fall back (say, to a keyset on Key) when the
+	// cursor has expired. nil otherwise.
+	Resumed *Token
+}
+
+// Page is one page of records.
+type Page struct {
+	Records []connectors.Record
+	// Next is the cursor of the next page; "" when this page is the last.
+	Next string
+	// Total is the number of records the vendor advertised for the whole
+	// query, when HasTotal is set.
+	Total    int64
+	HasTotal bool
+}
+
+// Fetch returns the page for a request.
+type Fetch func(ctx context.Context, req Request) (Page, error)
+
+// Config describes a walk.
+type Config struct {
+	Product string
+	// Query supplies Entity, Limit, Resume and the fingerprint that binds a
+	// Resume token to its query.
+	Query connectors.Query
+	// Filter, if set, keeps only records it accepts (the residual predicate
+	// the vendor could not evaluate). Limit counts records after it.
+	Filter func(connectors.Record) bool
+	// Project, if set, shapes each record before it is yielded (client-side
+	// field selection, renaming).
+	Project func(connectors.Record) connectors.Record
+	// KeyOf, if set, gives a record's key; the last yielded key goes into
+	// Resume tokens for vendors that resume by keyset.
+	KeyOf func(connectors.Record) string
+	// Progress, if set, is called after every page and at the end.
+	Progress func(connectors.Progress)
+	// MaxEmptyPages ends a walk after this many consecutive empty pages that
+	// still have a next cursor (default 100).
+	MaxEmptyPages int
+}
+
+// Token is the content of a Resume token.
+type Token struct {
+	V int `json:"v"`
+	// Query is the fingerprint of the query the token belongs to.
+	Query string `json:"q"`
+	// Cursor is the cursor of the page holding the first record not yet
+	// yielded, and Skip the number of that page's records to skip.
+	Cursor string `json:"c,omitempty"`
+	Skip   int    `json:"s,omitempty"`
+	// Received counts records received from the vendor before the token
+	// (for the advertised-total check); Yielded counts records yielded (for
+	// Limit).
+	Received int64 `json:"r,omitempty"`
+	Yielded  int64 `json:"y,omitempty"`
+	// Key is the key of the last record yielded, when the walk had KeyOf.
+	Key string `json:"k,omitempty"`
+	// Pages counts pages fetched before the token.
+	Pages int `json:"p,omitempty"`
+}
+
+// Encode renders the token as an opaque string.
+func (t Token) Encode() string {
+	b, _ := json.Marshal(t)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// DecodeToken parses a Resume token and checks that it belongs to q.
+func DecodeToken(product string, q connectors.Query) (*Token, error) {
+	if q.Resume == "" {
+		return nil, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(q.Resume)
+	var t Token
+	if err == nil {
+		err = json.Unmarshal(b, &t)
+	}
+	if err != nil || t.V != 1 {
+		return nil, &errs.Error{Code: errs.CodeInvalidArgument, Product: product, Message: "malformed resume token"}
+	}
+	if t.Query != q.Fingerprint() {
+		return nil, &errs.Error{Code: errs.CodeInvalidArgument, Product: product,
+			Message: "resume token belongs to a different query (same entity, fields, filter, order, limit, as-of and since are needed)"}
+	}
+	if t.Skip < 0 || t.Received < 0 || t.Yielded < 0 {
+		return nil, &errs.Error{Code: errs.CodeInvalidArgument, Product: product, Message: "malformed resume token"}
+	}
+	return &t, nil
+}
+
+// Walk returns the stream of records for cfg, fetching pages with fetch.
+func Walk(ctx context.Context, cfg Config, fetch Fetch) iter.Seq2[connectors.Record, error] {
+	return func(yield func(connectors.Record, error) bool) {
+		w := &walker{cfg: cfg, fetch: fetch, yield: yield, fp: cfg.Query.Fingerprint()}
+		w.run(ctx)
+	}
+}
+
+type walker struct {
+	cfg   Config
+	fetch Fetch
+	yield func(connectors.Record, error) bool
+	fp    string
+
+	received int64
+	yielded  int64
+	pages    int // pages fetched, including those before a resume
+	walked   int // pages fetched by this walk
+	lastKey  string
+	total    int64
+	hasTotal bool
+	resumed  bool
+}
+
+// checkEvery is how many records pass between context checks inside a page.
+const checkEvery = 64
+
+func (w *walker) run(ctx context.Context) {
+	q := w.cfg.Query
+	tok, err := DecodeToken(w.cfg.Product, q)
+	if err != nil {
+		w.yield(nil, err)
+		return
+	}
+	cursor, skip := "", 0
+	if tok != nil {
+		w.resumed = true
+		cursor, skip = tok.Cursor, tok.Skip
+		w.received, w.yielded, w.lastKey, w.pages = tok.Received, tok.Yielded, tok.Key, tok.Pages
+	}
+	limit := int64(q.Limit)
+	if limit > 0 && w.yielded >= limit {
+		w.progress(true)
+		return
+	}
+	maxEmpty := w.cfg.MaxEmptyPages
+	if maxEmpty <= 0 {
+		maxEmpty = 100
+	}
+	seen := map[string]bool{}
+	empty := 0
+	for {
+		if err := ctx.Err(); err != nil {
+			w.fail(errs.FromContext(err, w.cfg.Product, "reading "+q.Entity), cursor, skip)
+			return
+		}
+		req := Request{Cursor: cursor, Page: w.walked}
+		if limit > 0 {
+			req.Want = int(limit - w.yielded)
+		}
+		if w.walked == 0 && tok != nil {
+			req.Resumed = tok
+		}
+		page, err := w.fetch(ctx, req)
+		if err != nil {
+			e := errs.As(err, w.cfg.Product)
+			if ctx.Err() != nil && (errs.CodeOf(e) == errs.CodeInternal) {
+				e = errs.FromContext(ctx.Err(), w.cfg.Product, "reading "+q.Entity)
+			}
+			w.fail(e, cursor, skip)
+			return
+		}
+		w.walked++
+		w.pages++
+		if page.HasTotal {
+			w.total, w.hasTotal = page.Total, true
+		}
+		records := page.Records
+		if skip > 0 {
+			if skip > len(records) {
+				skip = len(records)
+			}
+			// The skipped records were counted in the token's Received.
+			records = records[skip:]
+		}
+		pageStart := skip
+		skip = 0
+		for i, rec := range records {
+			if i%checkEvery == checkEvery-1 {
+				if err := ctx.Err(); err != nil {
+					w.fail(errs.FromContext(err, w.cfg.Product, "reading "+q.Entity), cursor, pageStart+i)
+					return
+				}
+			}
+			w.received++
+			if w.cfg.Filter != nil && !w.cfg.Filter(rec) {
+				continue
+			}
+			if w.cfg.KeyOf != nil {
+				w.lastKey = w.cfg.KeyOf(rec)
+			}
+			out := rec
+			if w.cfg.Project != nil {
+				out = w.cfg.Project(rec)
+			}
+			w.yielded++
+			if !w.yield(out, nil) {
+				return
+			}
+			if limit > 0 && w.yielded >= limit {
+				w.progress(true)
+				return
+			}
+		}
+		w.progress(false)
+		if page.Next == "" {
+			if w.hasTotal && w.received < w.total {
+				w.yield(nil, (&errs.Error{Code: errs.CodeInternal, Product: w.cfg.Product, Err: errs.ErrIncomplete,
+					Message: fmt.Sprintf("%s: stream ended after %d of %d records the vendor advertised", q.Entity, w.received, w.total)}).
+					WithDetail("advertised", w.total).WithDetail("received", w.received))
+				return
+			}
+			w.progress(true)
+			return
+		}
+		if seen[page.Next] || page.Next == cursor {
+			w.yield(nil, (&errs.Error{Code: errs.CodeInternal, Product: w.cfg.Product,
+				Message: fmt.Sprintf("%s: the vendor returned the same page cursor twice; stopping instead of looping", q.Entity)}).
+				WithDetail("page", w.pages))
+			return
+		}
+		seen[page.Next] = true
+		if len(page.Records) == 0 {
+			empty++
+			if empty >= maxEmpty {
+				w.yield(nil, &errs.Error{Code: errs.CodeInternal, Product: w.cfg.Product,
+					Message: fmt.Sprintf("%s: %d empty pages in a row; stopping", q.Entity, empty)})
+				return
+			}
+		} else {
+			empty = 0
+		}
+		cursor = page.Next
+	}
+}
+
+// fail yields err, with a Resume token pointing at (cursor, skip) when the
+// stream had got somewhere.
+func (w *walker) fail(e *errs.Error, cursor string, skip int) {
+	if w.walked > 0 || w.resumed {
+		e = e.Clone()
+		e.Resume = Token{V: 1, Query: w.fp, Cursor: cursor, Skip: skip, Received: w.received,
+			Yielded: w.yielded, Key: w.lastKey, Pages: w.pages}.Encode()
+		if e.Product == "" {
+			e.Product = w.cfg.Product
+		}
+	}
+	w.yield(nil, e)
+}
+
+func (w *walker) progress(done bool) {
+	if w.cfg.Progress == nil {
+		return
+	}
+	total := int64(-1)
+	if w.hasTotal {
+		total = w.total
+	}
+	w.cfg.Progress(connectors.Progress{Entity: w.cfg.Query.Entity, Records: w.yielded, Pages: w.pages, Total: total, Done: done})
+}

@@ -1,0 +1,58 @@
+package transport
+
+import (
+	"context"
+	"log/slog"
+	"net/url"
+	"time"
+
+	"github.com/xlr8/connectors/internal/errs"
+)
+
+type principalKey struct{}
+
+// WithPrincipal records the principal on whose behalf calls made with ctx
+// run, for the audit event.
+func WithPrincipal(ctx context.Context, principal string) context.Context {
+	if principal == "" {
+		return ctx
+	}
+	return context.WithValue(ctx, principalKey{}, principal)
+}
+
+// PrincipalFrom returns the principal recorded by WithPrincipal.
+func PrincipalFrom(ctx context.Context) string {
+	p, _ := ctx.Value(principalKey{}).(string)
+	return p
+}
+
+// AuditMessage is the message of the audit event logged for every API call.
+const AuditMessage = "connectors: api call"
+
+// audit logs one event for a finished call: product, method, host, path (no
+// query), status, attempts, duration, bytes, principal, and the error code.
+func (c *Client) audit(ctx context.Context, method string, u *url.URL, status int, st *callState, start time.Time, err error) {
+	if !c.logger.Enabled(ctx, slog.LevelInfo) {
+		return
+	}
+	attrs := make([]slog.Attr, 0, 11)
+	attrs = append(attrs, slog.String("product", c.product), slog.String("method", method))
+	if u != nil {
+		attrs = append(attrs, slog.String("host", u.Host), slog.String("path", u.EscapedPath()))
+	}
+	attrs = append(attrs,
+		slog.Int("status", status),
+		slog.Int("attempts", st.attempts),
+		slog.Duration("duration", time.Since(start)),
+		slog.Int64("bytes", st.bytes),
+	)
+	if p := PrincipalFrom(ctx); p != "" {
+		attrs = append(attrs, slog.String("principal", p))
+	}
+	level := slog.LevelInfo
+	if err != nil {
+		level = slog.LevelWarn
+		attrs = append(attrs, slog.String("error_code", errs.CodeOf(err).String()))
+	}
+	c.logger.LogAttrs(ctx, level, AuditMessage, attrs...)
+}
