@@ -374,7 +374,8 @@ func toFloat(v any) (float64, bool) {
 
 // Encode renders a Go value as the JSON-like value encoding/json would
 // produce when decoding its JSON into any: structs and maps become
-// map[string]any (json tags, omitempty and omitzero honoured), slices []any,
+// map[string]any (json tags, omitempty and omitzero honoured), slices []any
+// (a nil slice is null, as in JSON: initialise lists that must show as []),
 // every number float64, TextMarshalers (dates, times) strings. Execute
 // results are built this way, so an in-process connector and one across the
 // wire return identical values. It does not go through JSON, so it is cheap.
@@ -421,7 +422,7 @@ func encodeValue(rv reflect.Value) any {
 		return rv.Float()
 	case reflect.Slice, reflect.Array:
 		if t.Kind() == reflect.Slice && rv.IsNil() {
-			return []any{}
+			return nil // as encoding/json: a nil slice is null
 		}
 		out := make([]any, rv.Len())
 		for i := range out {

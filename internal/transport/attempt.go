@@ -3,7 +3,6 @@ package transport
 import (
 	"context"
 	"crypto/tls"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,11 +12,28 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// callState follows one call through its attempts.
+// callState follows one call through its attempts. It also holds the
+// buffered body read by its handle method inside the retry loop, so that a
+// call costs one allocation for all of it.
 type callState struct {
 	attempts int
 	bytes    int64
 	stream   bool
+
+	c    *Client
+	body []byte
+	read bool
+}
+
+// handle is the retry loop's response handler: it reads the body under the
+// cap, so that a body cut off mid-way fails the attempt and is retried.
+func (st *callState) handle(resp *http.Response) error {
+	b, err := st.c.readBody(resp)
+	if err != nil {
+		return err
+	}
+	st.body, st.read = b, true
+	return nil
 }
 
 type stateKey struct{}
@@ -36,8 +52,6 @@ type attemptTransport struct {
 	limiter *rate.Limiter
 	timeout time.Duration
 }
-
-var errAttemptTimeout = errors.New("attempt timed out")
 
 // attemptTimeoutError is returned when one attempt outlived its timeout while
 // the caller's context was still live; it is retried.
@@ -84,17 +98,15 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 			return nil, &limiterError{err: err}
 		}
 	}
-	ctx, cancel := context.WithCancelCause(outer)
-	var fired atomic.Bool
-	timer := time.AfterFunc(t.timeout, func() {
-		fired.Store(true)
-		cancel(errAttemptTimeout)
-	})
+	ab := &attemptBody{outer: outer, d: t.timeout}
+	ctx, cancel := context.WithCancel(outer)
+	ab.cancel = cancel
+	ab.timer = time.AfterFunc(t.timeout, ab.expire)
 	resp, err := t.next.RoundTrip(req.WithContext(ctx))
 	if err != nil {
-		timer.Stop()
-		cancel(nil)
-		if fired.Load() && outer.Err() == nil {
+		ab.timer.Stop()
+		cancel()
+		if ab.fired.Load() && outer.Err() == nil {
 			return nil, &attemptTimeoutError{d: t.timeout}
 		}
 		return nil, err
@@ -102,25 +114,32 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	if st != nil && st.stream {
 		// A stream's body is bounded by the caller's context, not by the
 		// attempt timeout: stop the timer once the headers are in.
-		if !timer.Stop() && fired.Load() {
+		if !ab.timer.Stop() && ab.fired.Load() {
 			resp.Body.Close()
-			cancel(nil)
+			cancel()
 			return nil, &attemptTimeoutError{d: t.timeout}
 		}
 	}
-	resp.Body = &attemptBody{ReadCloser: resp.Body, timer: timer, cancel: cancel, fired: &fired, outer: outer, d: t.timeout}
+	ab.ReadCloser = resp.Body
+	resp.Body = ab
 	return resp, nil
 }
 
 // attemptBody ends the attempt's context when the body is closed, and turns
-// a read cut short by the attempt timeout into an attemptTimeoutError.
+// a read cut short by the attempt timeout into an attemptTimeoutError. One
+// allocation holds the attempt's whole state.
 type attemptBody struct {
 	io.ReadCloser
 	timer  *time.Timer
-	cancel context.CancelCauseFunc
-	fired  *atomic.Bool
+	cancel context.CancelFunc
+	fired  atomic.Bool
 	outer  context.Context
 	d      time.Duration
+}
+
+func (b *attemptBody) expire() {
+	b.fired.Store(true)
+	b.cancel()
 }
 
 func (b *attemptBody) Read(p []byte) (int, error) {
@@ -134,7 +153,7 @@ func (b *attemptBody) Read(p []byte) (int, error) {
 func (b *attemptBody) Close() error {
 	b.timer.Stop()
 	err := b.ReadCloser.Close()
-	b.cancel(nil)
+	b.cancel()
 	return err
 }
 

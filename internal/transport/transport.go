@@ -82,6 +82,7 @@ type Client struct {
 	shouldRetry    func(*http.Response) (bool, bool)
 	retry          RetryPolicy
 	userAgent      string
+	uaValue        []string
 	attemptTimeout time.Duration
 }
 
@@ -123,6 +124,7 @@ func New(cfg Config) (*Client, error) {
 	if c.userAgent == "" {
 		c.userAgent = "xlr8-connectors/1"
 	}
+	c.uaValue = []string{c.userAgent}
 	if cfg.Logger != nil {
 		c.logger = slog.New(redact.Handler(cfg.Logger.Handler(), c.secrets))
 	} else {
@@ -228,7 +230,7 @@ func (c *Client) Get(ctx context.Context, rawURL string, header http.Header) (*R
 // can inspect it); transport failures are *errs.Error too.
 func (c *Client) Do(ctx context.Context, r *Request) (*Response, error) {
 	start := time.Now()
-	st := &callState{}
+	st := &callState{c: c}
 	u, err := c.checkURL(r.URL)
 	if err != nil {
 		c.audit(ctx, r.Method, nil, 0, st, start, err)
@@ -265,16 +267,8 @@ func (c *Client) do(ctx context.Context, r *Request, u *url.URL, st *callState) 
 				return nil, c.wrapf(errs.CodeInternal, err, "%s %s: setting body", r.Method, redact.URL(u))
 			}
 		}
-		var body []byte
-		read := false
-		rreq.SetResponseHandler(func(resp *http.Response) error {
-			b, err := c.readBody(resp)
-			if err != nil {
-				return err
-			}
-			body, read = b, true
-			return nil
-		})
+		st.body, st.read = nil, false
+		rreq.SetResponseHandler(st.handle)
 		hresp, err := c.rc.Do(rreq)
 		if err != nil {
 			if hresp != nil && hresp.Body != nil {
@@ -282,7 +276,8 @@ func (c *Client) do(ctx context.Context, r *Request, u *url.URL, st *callState) 
 			}
 			return nil, c.transportError(ctx, r.Method, u, err)
 		}
-		if !read {
+		body := st.body
+		if !st.read {
 			// The last attempt of a retried status: its body was not read yet.
 			body, err = c.readBody(hresp)
 			if err != nil {
@@ -313,19 +308,22 @@ func (c *Client) newHTTPRequest(ctx context.Context, r *Request, u *url.URL) (*h
 	if method == "" {
 		method = http.MethodGet
 	}
-	// The body is set on the retryable request, which replays it from the
-	// caller's bytes on every attempt without copying them.
-	hreq, err := http.NewRequestWithContext(ctx, method, u.String(), nil)
-	if err != nil {
-		return nil, c.wrapf(errs.CodeInvalidArgument, err, "%s %s: building request", method, redact.URL(u))
+	if !validMethod(method) {
+		return nil, &errs.Error{Code: errs.CodeInvalidArgument, Product: c.product, Message: fmt.Sprintf("invalid HTTP method %q", method)}
 	}
+	// Built from the URL checkURL already parsed (no second parse). The body
+	// is set on the retryable request, which replays it from the caller's
+	// bytes on every attempt without copying them.
+	cu := *u
+	h := make(http.Header, len(r.Header)+1)
 	for k, v := range r.Header {
-		hreq.Header[k] = v
+		h[k] = v
 	}
-	if hreq.Header.Get("User-Agent") == "" {
-		hreq.Header.Set("User-Agent", c.userAgent)
+	if _, ok := h["User-Agent"]; !ok {
+		h["User-Agent"] = c.uaValue
 	}
-	return hreq, nil
+	hreq := &http.Request{Method: method, URL: &cu, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1, Header: h, Host: cu.Host}
+	return hreq.WithContext(ctx), nil
 }
 
 // readBody reads a response body under the cap, closing it.
@@ -334,12 +332,20 @@ func (c *Client) readBody(resp *http.Response) ([]byte, error) {
 	if resp.ContentLength > c.maxBody {
 		return nil, &oversizeError{limit: c.maxBody}
 	}
-	var buf bytes.Buffer
-	if resp.ContentLength > 0 {
-		buf.Grow(int(resp.ContentLength))
-	} else {
-		buf.Grow(4096)
+	if resp.ContentLength >= 0 {
+		// net/http enforces the declared length: a shorter body is an
+		// unexpected EOF, a longer one is cut.
+		b := make([]byte, resp.ContentLength)
+		if _, err := io.ReadFull(resp.Body, b); err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return nil, err
+		}
+		return b, nil
 	}
+	var buf bytes.Buffer
+	buf.Grow(4096)
 	n, err := buf.ReadFrom(io.LimitReader(resp.Body, c.maxBody+1))
 	if err != nil {
 		return nil, err
@@ -432,6 +438,15 @@ func contextErr(err error) error {
 		return context.DeadlineExceeded
 	}
 	return nil
+}
+
+func validMethod(m string) bool {
+	for _, r := range m {
+		if r < 'A' || r > 'Z' {
+			return false
+		}
+	}
+	return m != ""
 }
 
 // IsHTML reports whether a response is an HTML page (by header or content).
