@@ -23,6 +23,8 @@ type ClientConfig struct {
 	// DecodeError and ShouldRetry are the vendor's hooks (see transport).
 	DecodeError func(*errs.Error, *transport.Response) *errs.Error
 	ShouldRetry func(*http.Response) (retry, decided bool)
+	// Observe sees every attempt's response headers.
+	Observe func(*http.Response)
 	// DefaultRate and DefaultBurst apply when the host set no rate limit.
 	DefaultRate  rate.Limit
 	DefaultBurst int
@@ -53,6 +55,7 @@ func NewClient(product string, cred *credentials.Credential, o connectors.Option
 		AttemptTimeout:        o.RequestTimeout,
 		DecodeError:           vc.DecodeError,
 		ShouldRetry:           vc.ShouldRetry,
+		Observe:               vc.Observe,
 		Secrets:               secrets,
 	})
 }

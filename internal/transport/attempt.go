@@ -51,6 +51,7 @@ type attemptTransport struct {
 	next    http.RoundTripper
 	limiter *rate.Limiter
 	timeout time.Duration
+	observe func(*http.Response)
 }
 
 // attemptTimeoutError is returned when one attempt outlived its timeout while
@@ -110,6 +111,9 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 			return nil, &attemptTimeoutError{d: t.timeout}
 		}
 		return nil, err
+	}
+	if t.observe != nil {
+		t.observe(resp)
 	}
 	if st != nil && st.stream {
 		// A stream's body is bounded by the caller's context, not by the

@@ -61,6 +61,10 @@ type Config struct {
 	// ShouldRetry, if set, is asked about every response before the default
 	// rule (retry 429, 502, 503, 504): return decided=false to defer to it.
 	ShouldRetry func(resp *http.Response) (retry, decided bool)
+	// Observe, if set, sees every attempt's response headers (rate-limit
+	// headers such as Sforce-Limit-Info arrive on failures and retries too).
+	// It must be fast and must not read the body.
+	Observe func(resp *http.Response)
 	// Secrets holds the exact secret values to scrub from errors and logs.
 	// nil gives the client a set of its own.
 	Secrets *redact.Set
@@ -135,7 +139,7 @@ func New(cfg Config) (*Client, error) {
 		inner = http.DefaultTransport
 	}
 	hc := *base // shallow copy: the caller's client is not modified
-	hc.Transport = &attemptTransport{next: inner, limiter: cfg.Limiter, timeout: c.attemptTimeout}
+	hc.Transport = &attemptTransport{next: inner, limiter: cfg.Limiter, timeout: c.attemptTimeout, observe: cfg.Observe}
 	userRedirect := base.CheckRedirect
 	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		if len(via) >= 10 {

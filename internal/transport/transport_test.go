@@ -690,3 +690,28 @@ func TestCauseNeverPrintsURL(t *testing.T) {
 		t.Errorf("refused connection: %v", err)
 	}
 }
+
+func TestObserveSeesEveryAttempt(t *testing.T) {
+	var n, used atomic.Int32
+	s := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Sforce-Limit-Info", fmt.Sprintf("api-usage=%d/100", used.Add(1)))
+		okJSON(w, r)
+	})
+	var seen []string
+	var mu sync.Mutex
+	c, _ := newClient(t, s, func(cfg *Config) {
+		cfg.Observe = func(resp *http.Response) {
+			mu.Lock()
+			seen = append(seen, fmt.Sprint(resp.StatusCode, " ", resp.Header.Get("Sforce-Limit-Info")))
+			mu.Unlock()
+			n.Add(1)
+		}
+	})
+	s.faults.Next(fault.Unavailable, 1)
+	if _, err := c.Get(t.Context(), s.URL+"/x", nil); err != nil {
+		t.Fatal(err)
+	}
+	if n.Load() != 2 || !strings.HasPrefix(seen[0], "503") || seen[1] != "200 api-usage=1/100" {
+		t.Errorf("observed %v", seen)
+	}
+}
