@@ -1,10 +1,12 @@
 package transport
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
@@ -167,4 +169,42 @@ func RetryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 		return 0, true
 	}
 	return 0, false
+}
+
+// PeekBody reads up to n bytes of a response body for a ShouldRetry
+// decision and puts them back, so that the body still reads whole
+// afterwards. Vendors that signal retryable conditions in the body (a 403
+// whose error array says the limit is transient) use it.
+func PeekBody(resp *http.Response, n int) []byte {
+	if resp == nil || resp.Body == nil || n <= 0 {
+		return nil
+	}
+	buf := make([]byte, n)
+	m, err := io.ReadFull(resp.Body, buf)
+	buf = buf[:m]
+	rest := resp.Body
+	if err != nil {
+		// The whole body was read (or it failed): replay what was read and
+		// the error, if any, after it.
+		resp.Body = &peeked{Reader: io.MultiReader(bytes.NewReader(buf), errReader{err}), closer: rest}
+		return buf
+	}
+	resp.Body = &peeked{Reader: io.MultiReader(bytes.NewReader(buf), rest), closer: rest}
+	return buf
+}
+
+type peeked struct {
+	io.Reader
+	closer io.Closer
+}
+
+func (p *peeked) Close() error { return p.closer.Close() }
+
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) {
+	if e.err == io.ErrUnexpectedEOF {
+		return 0, io.EOF
+	}
+	return 0, e.err
 }

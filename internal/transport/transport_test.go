@@ -715,3 +715,17 @@ func TestObserveSeesEveryAttempt(t *testing.T) {
 		t.Errorf("observed %v", seen)
 	}
 }
+
+func TestPeekBody(t *testing.T) {
+	for _, body := range []string{"", "short", strings.Repeat("x", 5000)} {
+		resp := &http.Response{Body: io.NopCloser(strings.NewReader(body))}
+		got := PeekBody(resp, 100)
+		if want := body[:min(100, len(body))]; string(got) != want {
+			t.Errorf("peeked %q", got)
+		}
+		all, err := io.ReadAll(resp.Body)
+		if err != nil || string(all) != body {
+			t.Errorf("body after peek: %d bytes, %v", len(all), err)
+		}
+	}
+}
