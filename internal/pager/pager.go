@@ -53,6 +53,10 @@ type Page struct {
 	// query, when HasTotal is set.
 	Total    int64
 	HasTotal bool
+	// Rebased reports that the page does not start at the requested cursor
+	// but right after the Resume token's Key: the vendor restarted by keyset
+	// because the cursor had expired. The token's Skip does not apply to it.
+	Rebased bool
 }
 
 // Fetch returns the page for a request.
@@ -207,6 +211,9 @@ func (w *walker) run(ctx context.Context) {
 			w.total, w.hasTotal = page.Total, true
 		}
 		records := page.Records
+		if page.Rebased {
+			skip = 0
+		}
 		if skip > 0 {
 			if skip > len(records) {
 				skip = len(records)

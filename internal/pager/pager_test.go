@@ -256,3 +256,18 @@ func TestBreakAndRerun(t *testing.T) {
 		t.Errorf("ranging again: %d, %v", len(all), err)
 	}
 }
+
+func TestRebasedPageIgnoresSkip(t *testing.T) {
+	q := connectors.Query{Entity: "e"}
+	q.Resume = Token{V: 1, Query: q.Fingerprint(), Cursor: "expired", Skip: 5, Received: 15, Yielded: 15, Key: "r014"}.Encode()
+	fetch := func(ctx context.Context, req Request) (Page, error) {
+		if req.Resumed == nil || req.Resumed.Key != "r014" {
+			t.Fatalf("resumed fetch got %+v", req)
+		}
+		return Page{Records: []connectors.Record{{"id": "r015"}, {"id": "r016"}}, Rebased: true}, nil
+	}
+	got, err := ids(t, Walk(t.Context(), Config{Query: q}, fetch))
+	if err != nil || fmt.Sprint(got) != "[r015 r016]" {
+		t.Errorf("got %v, %v", got, err)
+	}
+}
