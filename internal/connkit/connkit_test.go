@@ -245,3 +245,19 @@ func TestLimiterSharedPerCredential(t *testing.T) {
 		t.Error("vendor default")
 	}
 }
+
+func TestSchemaFor(t *testing.T) {
+	var s map[string]any
+	if err := json.Unmarshal(SchemaFor[listReq](), &s); err != nil {
+		t.Fatal(err)
+	}
+	req, _ := s["required"].([]any)
+	if len(req) != 1 || req[0] != "employee_id" {
+		t.Errorf("required = %v, want [employee_id] (the fields Decode requires)", s["required"])
+	}
+	props := s["properties"].(map[string]any)
+	dr := props["date_range"].(map[string]any)["properties"].(map[string]any)["start"].(map[string]any)
+	if dr["type"] != "string" || dr["format"] != "date" {
+		t.Errorf("a Date field's schema is %v", dr)
+	}
+}
