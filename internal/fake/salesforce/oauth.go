@@ -26,7 +26,9 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.tokenReq[grant]++
 	s.mu.Unlock()
-	fail := func(code, desc string) { writeJSON(w, 400, map[string]string{"error": code, "error_description": desc}) }
+	fail := func(code, desc string) {
+		writeJSON(w, 400, map[string]string{"error": code, "error_description": desc})
+	}
 	clientID, clientSecret := form.Get("client_id"), form.Get("client_secret")
 	if u, p, ok := r.BasicAuth(); ok {
 		clientID, clientSecret = u, p

@@ -318,7 +318,7 @@ type parser struct {
 }
 
 func (p *parser) peek() tok { return p.toks[p.i] }
-func (p *parser) next() tok  { t := p.toks[p.i]; p.i++; return t }
+func (p *parser) next() tok { t := p.toks[p.i]; p.i++; return t }
 
 func (p *parser) kw(word string) bool {
 	t := p.peek()
