@@ -360,3 +360,13 @@ func plainText(s string) bool {
 	}
 	return true
 }
+
+// floatText renders a float without an exponent and always with a point,
+// so that it reads back as a float.
+func floatText(x float64) string {
+	s := strconv.FormatFloat(x, 'f', -1, 64)
+	if !strings.Contains(s, ".") {
+		s += ".0"
+	}
+	return s
+}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	connectors "github.com/xlr8/connectors"
 )
@@ -240,6 +241,9 @@ func (w odataWriter) cmp(c connectors.Cmp) (string, bool) {
 			return "", false
 		}
 		s, _ := c.Value.(string)
+		if !utf8.ValidString(s) {
+			return "", false
+		}
 		if c.Op == connectors.OpContains {
 			return "substringof(" + odataString(s) + "," + f + ")", true
 		}
@@ -284,7 +288,7 @@ func odataLiteral(v any, edm string) (string, bool) {
 	case nil:
 		return "null", true
 	case string:
-		return odataString(x), true
+		return odataString(x), utf8.ValidString(x)
 	case bool:
 		return strconv.FormatBool(x), true
 	case int64:
@@ -301,10 +305,7 @@ func odataLiteral(v any, edm string) (string, bool) {
 		}
 		return s, true
 	case float64:
-		s := strconv.FormatFloat(x, 'f', -1, 64)
-		if !strings.Contains(s, ".") {
-			s += ".0"
-		}
+		s := floatText(x)
 		switch edm {
 		case "Edm.Double":
 			return s + "d", true

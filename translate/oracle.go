@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	connectors "github.com/xlr8/connectors"
 )
@@ -200,7 +201,7 @@ func (w oracleWriter) cmp(c connectors.Cmp, negate bool) (string, bool) {
 			return "", false
 		}
 		s, _ := c.Value.(string)
-		if strings.ContainsAny(s, `%_*\`) || !plainText(s) {
+		if strings.ContainsAny(s, `%_*\`) || !plainText(s) || !utf8.ValidString(s) {
 			return "", false
 		}
 		if c.Op == connectors.OpContains {
@@ -243,7 +244,7 @@ func oracleString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''
 func oracleLiteral(v any) (string, bool) {
 	switch x := v.(type) {
 	case string:
-		if !plainText(x) {
+		if !plainText(x) || !utf8.ValidString(x) {
 			return "", false
 		}
 		return oracleString(x), true
@@ -252,7 +253,7 @@ func oracleLiteral(v any) (string, bool) {
 	case int64:
 		return strconv.FormatInt(x, 10), true
 	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64), true
+		return floatText(x), true
 	case connectors.Date:
 		if x.Year < 0 || x.Year > 9999 {
 			return "", false
@@ -350,7 +351,7 @@ func ParseOracle(path string) (connectors.Query, error) {
 			continue
 		}
 		k, v, _ := strings.Cut(part, "=")
-		val, err := url.QueryUnescape(v)
+		val, err := url.PathUnescape(v)
 		if err != nil {
 			return q, invalidf("Oracle: parameter %s is not percent-encoded correctly", k)
 		}

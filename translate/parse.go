@@ -154,8 +154,11 @@ func (p *sqlParser) query() (connectors.Query, error) {
 			}
 		}
 	}
-	if err := p.expectKw("FROM"); err != nil {
-		return q, err
+	if !p.kw("FROM") {
+		if len(q.Fields) > 0 {
+			return q, p.fail("',' or FROM")
+		}
+		return q, p.fail("FROM")
 	}
 	ent, err := p.ident("an entity name")
 	if err != nil {

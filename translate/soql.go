@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	connectors "github.com/xlr8/connectors"
 )
@@ -220,7 +221,7 @@ func soqlLiteral(v any) (string, bool) {
 	case int64:
 		return strconv.FormatInt(x, 10), true
 	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64), true
+		return floatText(x), true
 	case connectors.Date:
 		if x.Year < 0 || x.Year > 9999 {
 			return "", false
@@ -240,6 +241,9 @@ func soqlLiteral(v any) (string, bool) {
 // and the control characters SOQL names (\n \r \t \b \f); in a LIKE
 // pattern also % and _. Any other control character cannot be written.
 func soqlString(s string, like bool) (string, bool) {
+	if !utf8.ValidString(s) {
+		return "", false
+	}
 	var b strings.Builder
 	for _, r := range s {
 		switch r {
