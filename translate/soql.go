@@ -299,7 +299,7 @@ func soqlParseLiteral(p *sqlParser) (any, error) {
 	t := p.peek()
 	switch t.kind {
 	case tString:
-		if strings.Contains(t.raw, `\%`) || strings.Contains(t.raw, `\_`) {
+		if hasLikeEscape(t.raw) {
 			return nil, p.failAt(t, `a string without \% or \_ (they escape LIKE patterns only)`)
 		}
 		p.i++
@@ -506,4 +506,18 @@ func ParseSOQLWhere(src string) (connectors.Expr, error) {
 		return nil, p.fail("AND, OR or the end of the expression")
 	}
 	return e, nil
+}
+
+// hasLikeEscape reports whether a raw SOQL string holds \% or \_ (as an
+// escape, not as an escaped backslash followed by % or _).
+func hasLikeEscape(raw string) bool {
+	for i := 0; i+1 < len(raw); i++ {
+		if raw[i] == '\\' {
+			if raw[i+1] == '%' || raw[i+1] == '_' {
+				return true
+			}
+			i++
+		}
+	}
+	return false
 }

@@ -111,8 +111,8 @@ func (p *sqlParser) ident(what string) (string, error) {
 		if p.d.reserved[strings.ToUpper(t.text)] {
 			return "", p.failAt(t, what+" (a keyword must be double-quoted)")
 		}
-		if strings.HasPrefix(t.text, ".") || strings.HasSuffix(t.text, ".") || strings.Contains(t.text, "..") {
-			return "", p.failAt(t, what)
+		if ex := p.d.cfg.identExtra; len(ex) == 1 && !identOK(t.text, ex[0]) {
+			return "", p.failAt(t, what+" (each part of a path starts with a letter or _)")
 		}
 		p.i++
 		return t.text, nil
