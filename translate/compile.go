@@ -16,7 +16,6 @@ type Option func(*compileOptions)
 type compileOptions struct {
 	schema     *connectors.EntitySchema
 	types      map[string]connectors.FieldType
-	vendor     map[string]string
 	sinceField string
 }
 

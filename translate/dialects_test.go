@@ -125,13 +125,13 @@ func TestCompileOData(t *testing.T) {
 		{Name: "custom01", Type: connectors.TypeString}, {Name: "managerUserNav/userId", Type: connectors.TypeString, Filterable: true},
 	}}
 	tests := []struct {
-		name                  string
-		flavor                ODataFlavor
-		q                     connectors.Query
-		filter, sel, expand   string
-		top                   int
-		residual              string
-		extra                 []string
+		name                string
+		flavor              ODataFlavor
+		q                   connectors.Query
+		filter, sel, expand string
+		top                 int
+		residual            string
+		extra               []string
 	}{
 		{"quotes doubled, typed literals", SuccessFactors, connectors.Query{Entity: "EmpJob", Fields: []string{"userId"}, Where: connectors.And{
 			eq("userId", "O'Brien"), eq("seqNumber", "2"), connectors.Ge("startDate", "2024-01-01"), connectors.Gt("lastModifiedDateTime", "2024-01-01T10:00:00Z"), connectors.Le("amount", int64(5))}, Limit: 20},
@@ -221,11 +221,11 @@ func TestParseODataFilterForms(t *testing.T) {
 func TestCompileOracle(t *testing.T) {
 	types := WithTypes(map[string]connectors.FieldType{"HireDate": connectors.TypeDate, "LastUpdateDate": connectors.TypeDateTime})
 	tests := []struct {
-		name                     string
-		q                        connectors.Query
-		qp, fields, order        string
-		limit                    int
-		residual                 string
+		name              string
+		q                 connectors.Query
+		qp, fields, order string
+		limit             int
+		residual          string
 	}{
 		{"quotes, dates, in, null, not forms", connectors.Query{Entity: "workers", Fields: []string{"PersonNumber", "names.FirstName", "names.LastName"},
 			Where: connectors.And{eq("LastName", "O'Brien"), connectors.Ge("HireDate", "2020-01-01"), connectors.In("Dept", "A", "B"), not(connectors.In("Code", int64(1))),

@@ -28,4 +28,6 @@ func mustTime(s string) time.Time {
 	return t
 }
 
-func date(y int, m time.Month, d int) connectors.Date { return connectors.Date{Year: y, Month: m, Day: d} }
+func date(y int, m time.Month, d int) connectors.Date {
+	return connectors.Date{Year: y, Month: m, Day: d}
+}

@@ -99,7 +99,7 @@ func encodeParams(kvs [][2]string) string {
 // escapeQueryValue percent-encodes a query value, keeping the characters
 // RFC 3986 allows in a query unescaped except those that end or split a
 // parameter (& = + #) so that queries stay readable:
-// $filter=Name%20eq%20'O''Brien'.
+// $filter=Name%20eq%20'O”Brien'.
 func escapeQueryValue(s string) string {
 	const hex = "0123456789ABCDEF"
 	var b strings.Builder

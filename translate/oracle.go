@@ -205,7 +205,7 @@ func (w oracleWriter) cmp(c connectors.Cmp, negate bool) (string, bool) {
 			return "", false
 		}
 		if c.Op == connectors.OpContains {
-			return f + " LIKE " + oracleString("%" + s + "%"), true
+			return f + " LIKE " + oracleString("%"+s+"%"), true
 		}
 		return f + " LIKE " + oracleString(s+"%"), true
 	case connectors.OpIn:
