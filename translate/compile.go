@@ -369,3 +369,29 @@ func floatText(x float64) string {
 	}
 	return s
 }
+
+// joinWith renders an And or Or for the dialect writers: nested And and Or
+// are always parenthesized (as the universal printer does), so that the
+// parsers give back the same tree.
+func joinWith(list []connectors.Expr, sep string, prec, ctx int, render func(connectors.Expr, int) (string, bool)) (string, bool) {
+	if len(list) == 0 {
+		return "", false
+	}
+	parts := make([]string, len(list))
+	for i, c := range list {
+		cctx := prec
+		switch c.(type) {
+		case connectors.And, connectors.Or:
+			cctx = precNot
+		}
+		s, ok := render(c, cctx)
+		if !ok {
+			return "", false
+		}
+		parts[i] = s
+	}
+	if len(list) == 1 {
+		return parts[0], true
+	}
+	return parenIf(strings.Join(parts, sep), prec, ctx), true
+}

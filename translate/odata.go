@@ -205,26 +205,7 @@ func (w odataWriter) expr(e connectors.Expr, ctx int) (string, bool) {
 }
 
 func (w odataWriter) join(list []connectors.Expr, sep string, prec, ctx int) (string, bool) {
-	if len(list) == 0 {
-		return "", false
-	}
-	parts := make([]string, len(list))
-	for i, c := range list {
-		cctx := prec
-		switch c.(type) {
-		case connectors.And, connectors.Or:
-			cctx = precNot
-		}
-		s, ok := w.expr(c, cctx)
-		if !ok {
-			return "", false
-		}
-		parts[i] = s
-	}
-	if len(list) == 1 {
-		return parts[0], true
-	}
-	return parenIf(strings.Join(parts, sep), prec, ctx), true
+	return joinWith(list, sep, prec, ctx, w.expr)
 }
 
 func (w odataWriter) cmp(c connectors.Cmp) (string, bool) {

@@ -162,26 +162,7 @@ func (w oracleWriter) expr(e connectors.Expr, ctx int) (string, bool) {
 }
 
 func (w oracleWriter) join(list []connectors.Expr, sep string, prec, ctx int) (string, bool) {
-	if len(list) == 0 {
-		return "", false
-	}
-	parts := make([]string, len(list))
-	for i, c := range list {
-		cctx := prec
-		switch c.(type) {
-		case connectors.And, connectors.Or:
-			cctx = precNot
-		}
-		s, ok := w.expr(c, cctx)
-		if !ok {
-			return "", false
-		}
-		parts[i] = s
-	}
-	if len(list) == 1 {
-		return parts[0], true
-	}
-	return parenIf(strings.Join(parts, sep), prec, ctx), true
+	return joinWith(list, sep, prec, ctx, w.expr)
 }
 
 func (w oracleWriter) cmp(c connectors.Cmp, negate bool) (string, bool) {
@@ -322,18 +303,7 @@ var oracleDialect = &sqlDialect{
 // dates stay strings (Oracle compares them as text or by the attribute's
 // type); compile with a schema to type them.
 func ParseOracleQ(src string) (connectors.Expr, error) {
-	p, err := newSQLParser(oracleDialect, src)
-	if err != nil {
-		return nil, err
-	}
-	e, err := p.orExpr()
-	if err != nil {
-		return nil, err
-	}
-	if p.peek().kind != tEOF {
-		return nil, p.fail("and, or or the end of the expression")
-	}
-	return e, nil
+	return parseWhere(oracleDialect, src, "and, or or the end of the expression")
 }
 
 // ParseOracle reads resource?q=...&fields=...&orderBy=...&limit=...&effectiveDate=...

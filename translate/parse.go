@@ -123,18 +123,7 @@ func Parse(src string) (connectors.Query, error) {
 // ParseExpr reads a WHERE expression in the universal language, as
 // connectors.Expr.String prints it.
 func ParseExpr(src string) (connectors.Expr, error) {
-	p, err := newSQLParser(universal, src)
-	if err != nil {
-		return nil, err
-	}
-	e, err := p.orExpr()
-	if err != nil {
-		return nil, err
-	}
-	if p.peek().kind != tEOF {
-		return nil, p.fail("AND, OR or the end of the expression")
-	}
-	return e, nil
+	return parseWhere(universal, src, "AND, OR or the end of the expression")
 }
 
 func (p *sqlParser) query() (connectors.Query, error) {

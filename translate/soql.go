@@ -140,26 +140,7 @@ func parenIf(s string, prec, ctx int) string {
 }
 
 func (w soqlWriter) join(list []connectors.Expr, sep string, prec, ctx int) (string, bool) {
-	if len(list) == 0 {
-		return "", false
-	}
-	parts := make([]string, len(list))
-	for i, c := range list {
-		cctx := prec
-		switch c.(type) {
-		case connectors.And, connectors.Or:
-			cctx = precNot // nested And/Or always parenthesized
-		}
-		s, ok := w.expr(c, cctx)
-		if !ok {
-			return "", false
-		}
-		parts[i] = s
-	}
-	if len(list) == 1 {
-		return parts[0], true
-	}
-	return parenIf(strings.Join(parts, sep), prec, ctx), true
+	return joinWith(list, sep, prec, ctx, w.expr)
 }
 
 func (w soqlWriter) cmp(c connectors.Cmp) (string, bool) {
@@ -494,18 +475,7 @@ func ParseSOQL(src string) (connectors.Query, error) {
 
 // ParseSOQLWhere reads a SOQL WHERE clause's body.
 func ParseSOQLWhere(src string) (connectors.Expr, error) {
-	p, err := newSQLParser(soqlDialect, src)
-	if err != nil {
-		return nil, err
-	}
-	e, err := p.orExpr()
-	if err != nil {
-		return nil, err
-	}
-	if p.peek().kind != tEOF {
-		return nil, p.fail("AND, OR or the end of the expression")
-	}
-	return e, nil
+	return parseWhere(soqlDialect, src, "AND, OR or the end of the expression")
 }
 
 // hasLikeEscape reports whether a raw SOQL string holds \% or \_ (as an

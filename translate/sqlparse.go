@@ -393,3 +393,19 @@ func parseNumber(p *sqlParser, t token, text string) (any, error) {
 	}
 	return n, nil
 }
+
+// parseWhere reads a whole string as one expression of the dialect.
+func parseWhere(d *sqlDialect, src, endExpect string) (connectors.Expr, error) {
+	p, err := newSQLParser(d, src)
+	if err != nil {
+		return nil, err
+	}
+	e, err := p.orExpr()
+	if err != nil {
+		return nil, err
+	}
+	if p.peek().kind != tEOF {
+		return nil, p.fail(endExpect)
+	}
+	return e, nil
+}
