@@ -47,7 +47,8 @@ var (
 // Generate builds a realistic synthetic organisation of n employees (n >=
 // 1) from a seed (the same seed, the same organisation): a CEO, a VP per
 // department below, then managers and individual contributors with spans
-// of control between MinSpan and MaxSpan, breadth first, so the depth grows
+// of control between MinSpan and MaxSpan, breadth first (with a chief of
+// staff and an executive assistant beside the VPs), so the depth grows
 // with log(n). Everyone has compensation by level, PTO and sick balances,
 // and some have approved or pending time off requests whose hours agree
 // with the balances. Ids are EMP00001 ... (at least five digits).
@@ -117,6 +118,12 @@ func Generate(n int, seed uint64, opts ...GenerateOptions) *Fixtures {
 		f.Organizations = append(f.Organizations, OrganizationRecord{OrganizationID: genDepartments[d].id, Name: genDepartments[d].name,
 			HeadID: id(vp.idx), ParentID: "DEPT-EXEC"})
 		queue = append(queue, vp)
+	}
+	// The CEO's own staff, in the Executive organization.
+	for _, title := range []string{"Chief of Staff", "Executive Assistant"} {
+		if len(f.Employees) < n {
+			add(2, -1, id(0), title)
+		}
 	}
 	queue = queue[1:]
 	for len(f.Employees) < n && len(queue) > 0 {

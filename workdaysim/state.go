@@ -320,14 +320,14 @@ var employeeFields = []employeeFieldSpec{
 	{"name.legal_last", func(e *EmployeeRecord) *string { return &e.Name.LegalLast }},
 	{"email", func(e *EmployeeRecord) *string { return &e.Email }},
 	{"personal_email", func(e *EmployeeRecord) *string { return &e.PersonalEmail }},
-	{"phone.work", func(e *EmployeeRecord) *string { return &e.Phone.Work }},
-	{"phone.mobile", func(e *EmployeeRecord) *string { return &e.Phone.Mobile }},
 	{"job.title", func(e *EmployeeRecord) *string { return &e.Job.Title }},
 	{"job.department", func(e *EmployeeRecord) *string { return &e.Job.Department }},
 	{"job.department_id", func(e *EmployeeRecord) *string { return &e.Job.DepartmentID }},
 	{"job.location", func(e *EmployeeRecord) *string { return &e.Job.Location }},
 	{"job.cost_center", func(e *EmployeeRecord) *string { return &e.Job.CostCenter }},
 	{"job.employee_type", func(e *EmployeeRecord) *string { return &e.Job.EmployeeType }},
+	{"phone.work", func(e *EmployeeRecord) *string { return &e.Phone.Work }},
+	{"phone.mobile", func(e *EmployeeRecord) *string { return &e.Phone.Mobile }},
 	{"address.street", func(e *EmployeeRecord) *string { return &e.Address.Street }},
 	{"address.city", func(e *EmployeeRecord) *string { return &e.Address.City }},
 	{"address.state", func(e *EmployeeRecord) *string { return &e.Address.State }},
@@ -347,8 +347,7 @@ func employeeField(path string) *employeeFieldSpec {
 	return nil
 }
 
-// values lists the fields an EmployeeUpdates sets, as (path, value) in the
-// order of employeeFields.
+// values maps the path of each field an EmployeeUpdates sets to its value.
 func (u EmployeeUpdates) values() map[string]string {
 	out := map[string]string{}
 	set := func(path string, v *string) {
