@@ -183,11 +183,11 @@ func LoadFS(fsys fs.FS, dir string) (*Fixtures, error) {
 
 func decodeFixtureFile(name string, b []byte, isYAML bool) (*Fixtures, error) {
 	if isYAML {
-		var doc any
+		var doc yaml.Node
 		if err := yaml.Unmarshal(b, &doc); err != nil {
 			return nil, fixtureError(name, "", "", "is not valid YAML: "+firstLine(err.Error()))
 		}
-		jsonable, err := yamlToJSON(doc)
+		jsonable, err := yamlToJSON(&doc)
 		if err != nil {
 			return nil, fixtureError(name, "", "", err.Error())
 		}
@@ -221,51 +221,54 @@ func firstLine(s string) string {
 	return s
 }
 
-// yamlToJSON turns a decoded YAML document into values encoding/json
-// accepts: string-keyed maps, and dates and times as strings.
-func yamlToJSON(v any) (any, error) {
-	switch x := v.(type) {
-	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			c, err := yamlToJSON(e)
+// yamlToJSON turns a YAML node into values encoding/json accepts:
+// string-keyed maps, and timestamps as the text the file holds (so a date
+// stays "2022-03-15" and an instant keeps its time).
+func yamlToJSON(n *yaml.Node) (any, error) {
+	switch n.Kind {
+	case yaml.DocumentNode:
+		if len(n.Content) == 0 {
+			return nil, nil
+		}
+		return yamlToJSON(n.Content[0])
+	case yaml.AliasNode:
+		return yamlToJSON(n.Alias)
+	case yaml.MappingNode:
+		out := make(map[string]any, len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			if k.Kind != yaml.ScalarNode {
+				return nil, fmt.Errorf("has a non-scalar key at line %d", k.Line)
+			}
+			v, err := yamlToJSON(n.Content[i+1])
 			if err != nil {
 				return nil, err
 			}
-			out[k] = c
+			out[k.Value] = v
 		}
 		return out, nil
-	case map[any]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			ks, ok := k.(string)
-			if !ok {
-				return nil, fmt.Errorf("has a non-string key %v", k)
-			}
-			c, err := yamlToJSON(e)
+	case yaml.SequenceNode:
+		out := make([]any, len(n.Content))
+		for i, c := range n.Content {
+			v, err := yamlToJSON(c)
 			if err != nil {
 				return nil, err
 			}
-			out[ks] = c
+			out[i] = v
 		}
 		return out, nil
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			c, err := yamlToJSON(e)
-			if err != nil {
-				return nil, err
-			}
-			out[i] = c
+	case yaml.ScalarNode:
+		switch n.ShortTag() {
+		case "!!str", "!!timestamp", "!!binary":
+			return n.Value, nil
 		}
-		return out, nil
-	case time.Time:
-		if x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 && x.Nanosecond() == 0 {
-			return x.Format(time.DateOnly), nil
+		var v any
+		if err := n.Decode(&v); err != nil {
+			return nil, fmt.Errorf("line %d: %v", n.Line, err)
 		}
-		return x.UTC().Format(time.RFC3339Nano), nil
+		return v, nil
 	}
-	return v, nil
+	return nil, fmt.Errorf("has an unsupported node at line %d", n.Line)
 }
 
 // fixtureError is a VALIDATION_ERROR naming the file or record.
