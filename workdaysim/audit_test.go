@@ -110,4 +110,3 @@ func TestTypedMethodsCheckPrincipalType(t *testing.T) {
 		t.Errorf("typed call after Close: %v", err)
 	}
 }
-

@@ -62,7 +62,9 @@ func TestConcurrentMixedWorkload(t *testing.T) {
 		go func(w int) {
 			defer wg.Done()
 			rng := rand.New(rand.NewPCG(uint64(w), 99))
-			fail := func(format string, args ...any) { errc <- fmt.Errorf("worker %d: "+format, append([]any{w}, args...)...) }
+			fail := func(format string, args ...any) {
+				errc <- fmt.Errorf("worker %d: "+format, append([]any{w}, args...)...)
+			}
 			for i := 0; i < 20; i++ {
 				emp := staff[rng.IntN(len(staff))]
 				switch rng.IntN(6) {

@@ -332,6 +332,16 @@ func (s *Simulator) ListPayStatements(ctx context.Context, req ListPayStatements
 
 // ---- host controls ----
 
+// As sets target, a **Simulator, to s (connectors.As reaches the simulator
+// under wrappers and through connectors.Open).
+func (s *Simulator) As(target any) bool {
+	p, ok := target.(**Simulator)
+	if ok {
+		*p = s
+	}
+	return ok
+}
+
 // Clock returns the simulated clock.
 func (s *Simulator) Clock() *Clock { return s.be.clock }
 
