@@ -435,6 +435,7 @@ func (s *Simulator) Heal() { s.be.faults.heal() }
 // ---- latency and failures ----
 
 type faults struct {
+	armed   atomic.Bool // a forced failure is set: lets calls skip the lock
 	mu      sync.Mutex
 	rng     *rand.Rand
 	forced  string
@@ -447,6 +448,7 @@ func (f *faults) force(code string, n int) {
 	if n == 0 {
 		f.forced = ""
 	}
+	f.armed.Store(f.forced != "")
 	f.mu.Unlock()
 }
 
@@ -462,6 +464,9 @@ func (f *faults) outage() bool {
 // none), from the seeded source.
 func (f *faults) draw(cfg *Config, name string, write bool) (time.Duration, string) {
 	if cfg.LatencyScale == 0 && cfg.FailureRate == 0 && cfg.TimeoutRate == 0 {
+		if !f.armed.Load() {
+			return 0, ""
+		}
 		f.mu.Lock()
 		defer f.mu.Unlock()
 		return 0, f.takeForced()
@@ -505,6 +510,7 @@ func (f *faults) takeForced() string {
 		f.forcedN--
 		if f.forcedN == 0 {
 			f.forced = ""
+			f.armed.Store(false)
 		}
 	}
 	return code
