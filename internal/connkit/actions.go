@@ -242,3 +242,10 @@ func FieldPaths(m map[string]any) []string {
 	sort.Strings(out)
 	return out
 }
+
+// Record audits one call made outside Execute (a connector's typed method
+// running the same capability): the same hook call and log line as Execute
+// gives, with out the call's result rendered by Encode (nil on failure).
+func (au *Auditor) Record(ctx context.Context, c connectors.Capability, p connectors.Principal, out map[string]any, err error, start time.Time) {
+	au.record(ctx, c, p, out, err, start)
+}

@@ -1,0 +1,64 @@
+package workdaysim
+
+import (
+	"context"
+	"testing"
+
+	connectors "github.com/xlr8/connectors"
+	"github.com/xlr8/connectors/connectortest"
+)
+
+// harness runs the conformance suite on the simulator: every connector the
+// suite opens is a session over the harness's one backend, so Seed and
+// Inject act on the state the connector reads.
+type harness struct {
+	sim *Simulator
+}
+
+func (h *harness) Open(ctx context.Context, opts ...connectors.Option) (connectors.Connector, error) {
+	return h.sim.session(opts...), nil
+}
+
+func (h *harness) Entity() string      { return EntityWorkers }
+func (h *harness) IDField() string     { return "employee_id" }
+func (h *harness) FilterField() string { return "department" }
+func (h *harness) PageSize() int       { return h.sim.cfg.PageSize }
+
+// Seed replaces the workers (and everything else) with n generated ones.
+func (h *harness) Seed(ctx context.Context, n int) ([]connectors.Record, error) {
+	f := Generate(n, uint64(n))
+	if err := h.sim.Load(f); err != nil {
+		return nil, err
+	}
+	out := make([]connectors.Record, len(f.Employees))
+	for i, e := range f.Employees {
+		out[i] = connectors.Record{"employee_id": e.EmployeeID, "department": e.Job.Department}
+	}
+	return out, nil
+}
+
+// Inject supports the outage (entity reads fail with CONNECTOR_UNAVAILABLE,
+// retryable, until Heal); the other faults are HTTP-level and belong to the
+// HTTP handler's harness.
+func (h *harness) Inject(f connectortest.Fault, n int) bool {
+	if f != connectortest.FaultOutage {
+		return false
+	}
+	return h.sim.InjectFailure(ErrCodeConnectorUnavailable, -1) == nil
+}
+
+func (h *harness) Heal()              { h.sim.Heal() }
+func (h *harness) TokenRequests() int { return -1 }
+func (h *harness) Secrets() []string  { return nil }
+
+func TestConformance(t *testing.T) {
+	connectortest.Run(t, func(ctx context.Context, t *testing.T) (connectortest.Harness, error) {
+		cfg := DefaultConfig()
+		cfg.PageSize = 10
+		sim, err := New(WithConfig(cfg))
+		if err != nil {
+			return nil, err
+		}
+		return &harness{sim: sim}, nil
+	})
+}

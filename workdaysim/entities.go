@@ -1,0 +1,394 @@
+package workdaysim
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	connectors "github.com/xlr8/connectors"
+	"github.com/xlr8/connectors/internal/pager"
+)
+
+// The entities Get serves.
+const (
+	EntityWorkers          = "workers"
+	EntityTimeOffRequests  = "time_off_requests"
+	EntityTimeOffBalances  = "time_off_balances"
+	EntityPayStatements    = "pay_statements"
+	EntityOrganizations    = "organizations"
+	payStatementYearsShown = 2 // the previous and the current year
+)
+
+// entity describes one entity: its schema and how to read a page of it.
+type entity struct {
+	schema connectors.EntitySchema
+	// size is the number of positions to scan; record builds the record at
+	// a position (false when the position holds none). Both run under the
+	// store's read lock.
+	size   func(s *store) int
+	record func(s *store, pos int, today Date) (connectors.Record, bool)
+}
+
+func f(name string, t connectors.FieldType, nullable bool, label string) connectors.Field {
+	return connectors.Field{Name: name, Type: t, Nullable: nullable, Label: label, Filterable: true}
+}
+
+var (
+	tStr, tFloat, tDate, tDT, tInt = connectors.TypeString, connectors.TypeFloat, connectors.TypeDate, connectors.TypeDateTime, connectors.TypeInt
+)
+
+var entities = map[string]*entity{
+	EntityWorkers: {
+		schema: connectors.EntitySchema{Entity: EntityWorkers, Canonical: "worker", Label: "Workers", Key: []string{"employee_id"}, Fields: []connectors.Field{
+			f("employee_id", tStr, false, "Employee ID"), f("first_name", tStr, false, "First name"), f("last_name", tStr, false, "Last name"),
+			f("display_name", tStr, false, "Name"), f("email", tStr, false, "Work email"), f("title", tStr, false, "Job title"),
+			f("department", tStr, false, "Department"), f("department_id", tStr, false, "Department ID"), f("location", tStr, false, "Location"),
+			f("cost_center", tStr, false, "Cost center"), f("employee_type", tStr, false, "Employee type"),
+			f("manager_id", tStr, true, "Manager ID"), f("manager_name", tStr, true, "Manager"), f("status", tStr, false, "Status"),
+			f("start_date", tDate, false, "Start date"), f("termination_date", tDate, true, "Termination date"),
+		}},
+		size: func(s *store) int { return len(s.ids) },
+		record: func(s *store, pos int, _ Date) (connectors.Record, bool) {
+			e := s.emps[s.ids[pos]]
+			r := connectors.Record{
+				"employee_id": e.EmployeeID, "first_name": e.Name.First, "last_name": e.Name.Last, "display_name": e.Name.Display,
+				"email": e.Email, "title": e.Job.Title, "department": e.Job.Department, "department_id": e.Job.DepartmentID,
+				"location": e.Job.Location, "cost_center": e.Job.CostCenter, "employee_type": e.Job.EmployeeType,
+				"manager_id": nil, "manager_name": nil, "status": e.Status, "start_date": e.StartDate.String(), "termination_date": nil,
+			}
+			if m, ok := s.emps[e.ManagerID]; ok {
+				r["manager_id"], r["manager_name"] = m.EmployeeID, m.Name.Display
+			}
+			if e.TerminationDate != nil {
+				r["termination_date"] = e.TerminationDate.String()
+			}
+			return r, true
+		},
+	},
+	EntityTimeOffRequests: {
+		schema: connectors.EntitySchema{Entity: EntityTimeOffRequests, Canonical: "time_off_request", Label: "Time off requests", Key: []string{"request_id"}, Fields: []connectors.Field{
+			f("request_id", tStr, false, "Request ID"), f("employee_id", tStr, false, "Employee ID"), f("type", tStr, false, "Type"),
+			f("status", tStr, false, "Status"), f("start_date", tDate, false, "Start date"), f("end_date", tDate, false, "End date"),
+			f("hours", tFloat, false, "Hours"), f("notes", tStr, true, "Notes"), f("submitted_at", tDT, false, "Submitted at"),
+			f("approved_by", tStr, true, "Approved by"), f("approved_at", tDT, true, "Approved at"),
+			f("cancelled_by", tStr, true, "Cancelled by"), f("cancelled_at", tDT, true, "Cancelled at"),
+		}},
+		size: func(s *store) int { return len(s.reqOrder) },
+		record: func(s *store, pos int, _ Date) (connectors.Record, bool) {
+			r := s.requests[s.reqOrder[pos]]
+			rec := connectors.Record{
+				"request_id": r.RequestID, "employee_id": r.EmployeeID, "type": r.Type, "status": r.Status,
+				"start_date": r.StartDate.String(), "end_date": r.EndDate.String(), "hours": r.Hours, "notes": nil,
+				"submitted_at": stamp(r.SubmittedAt), "approved_by": nil, "approved_at": nil, "cancelled_by": nil, "cancelled_at": nil,
+			}
+			if r.Notes != "" {
+				rec["notes"] = r.Notes
+			}
+			if r.ApprovedBy != "" {
+				rec["approved_by"] = r.ApprovedBy
+			}
+			if r.ApprovedAt != nil {
+				rec["approved_at"] = stamp(*r.ApprovedAt)
+			}
+			if r.CancelledBy != "" {
+				rec["cancelled_by"] = r.CancelledBy
+			}
+			if r.CancelledAt != nil {
+				rec["cancelled_at"] = stamp(*r.CancelledAt)
+			}
+			return rec, true
+		},
+	},
+	EntityTimeOffBalances: {
+		schema: connectors.EntitySchema{Entity: EntityTimeOffBalances, Canonical: "time_off_balance", Label: "Time off balances", Key: []string{"employee_id", "type"}, Fields: []connectors.Field{
+			f("employee_id", tStr, false, "Employee ID"), f("type", tStr, false, "Type"), f("type_name", tStr, false, "Type name"),
+			f("available_hours", tFloat, false, "Available hours"), f("used_hours", tFloat, false, "Used hours"),
+			f("pending_hours", tFloat, false, "Pending hours"), f("accrual_rate_per_period", tFloat, false, "Accrual per period"),
+			f("max_carryover", tFloat, false, "Maximum carryover"),
+		}},
+		size: func(s *store) int { return len(s.balanceKeys) },
+		record: func(s *store, pos int, _ Date) (connectors.Record, bool) {
+			k := s.balanceKeys[pos]
+			b := s.balances[k.emp][k.i]
+			return connectors.Record{"employee_id": b.EmployeeID, "type": b.Type, "type_name": b.TypeName,
+				"available_hours": b.AvailableHours, "used_hours": b.UsedHours, "pending_hours": b.PendingHours,
+				"accrual_rate_per_period": b.AccrualRatePerPeriod, "max_carryover": b.MaxCarryover}, true
+		},
+	},
+	EntityPayStatements: {
+		schema: connectors.EntitySchema{Entity: EntityPayStatements, Canonical: "pay_statement", Label: "Pay statements", Key: []string{"employee_id", "statement_id"}, Fields: []connectors.Field{
+			f("statement_id", tStr, false, "Statement ID"), f("employee_id", tStr, false, "Employee ID"), f("year", tInt, false, "Year"),
+			f("pay_period_start", tDate, false, "Period start"), f("pay_period_end", tDate, false, "Period end"), f("pay_date", tDate, false, "Pay date"),
+			f("regular", tFloat, false, "Regular"), f("overtime", tFloat, false, "Overtime"), f("bonus", tFloat, false, "Bonus"),
+			f("gross", tFloat, false, "Gross"), f("federal_tax", tFloat, false, "Federal tax"), f("state_tax", tFloat, false, "State tax"),
+			f("social_security", tFloat, false, "Social security"), f("medicare", tFloat, false, "Medicare"),
+			f("health_insurance", tFloat, false, "Health insurance"), f("retirement_401k", tFloat, false, "401(k)"),
+			f("total_deductions", tFloat, false, "Total deductions"), f("net_pay", tFloat, false, "Net pay"),
+			f("ytd_gross", tFloat, false, "YTD gross"), f("ytd_taxes", tFloat, false, "YTD taxes"), f("ytd_net", tFloat, false, "YTD net"),
+		}},
+		size: func(s *store) int { return len(s.ids) * payStatementYearsShown * periodsPerYear },
+		record: func(s *store, pos int, today Date) (connectors.Record, bool) {
+			per := payStatementYearsShown * periodsPerYear
+			e := s.emps[s.ids[pos/per]]
+			slot := pos % per
+			year := today.Year - (payStatementYearsShown - 1) + slot/periodsPerYear
+			st, ok := statementOf(&e.EmployeeRecord, year, slot%periodsPerYear+1, today)
+			if !ok {
+				return nil, false
+			}
+			return connectors.Record{"statement_id": st.StatementID, "employee_id": st.EmployeeID, "year": float64(year),
+				"pay_period_start": st.PayPeriod.Start.String(), "pay_period_end": st.PayPeriod.End.String(), "pay_date": st.PayDate.String(),
+				"regular": st.Earnings.Regular, "overtime": st.Earnings.Overtime, "bonus": st.Earnings.Bonus, "gross": st.Earnings.Gross,
+				"federal_tax": st.Deductions.FederalTax, "state_tax": st.Deductions.StateTax, "social_security": st.Deductions.SocialSecurity,
+				"medicare": st.Deductions.Medicare, "health_insurance": st.Deductions.HealthInsurance, "retirement_401k": st.Deductions.Retirement401k,
+				"total_deductions": st.Deductions.Total, "net_pay": st.NetPay,
+				"ytd_gross": st.YTD.Gross, "ytd_taxes": st.YTD.Taxes, "ytd_net": st.YTD.Net}, true
+		},
+	},
+	EntityOrganizations: {
+		schema: connectors.EntitySchema{Entity: EntityOrganizations, Canonical: "organization", Label: "Organizations", Key: []string{"organization_id"}, Fields: []connectors.Field{
+			f("organization_id", tStr, false, "Organization ID"), f("name", tStr, false, "Name"), f("head_id", tStr, true, "Head ID"),
+			f("head_name", tStr, true, "Head"), f("parent_id", tStr, true, "Parent ID"), f("headcount", tInt, false, "Active headcount"),
+		}},
+		size: func(s *store) int { return len(s.orgs) },
+		record: func(s *store, pos int, _ Date) (connectors.Record, bool) {
+			o := s.orgs[pos]
+			r := connectors.Record{"organization_id": o.OrganizationID, "name": o.Name, "head_id": nil, "head_name": nil, "parent_id": nil}
+			if h, ok := s.emps[o.HeadID]; ok {
+				r["head_id"], r["head_name"] = h.EmployeeID, h.Name.Display
+			}
+			if o.ParentID != "" {
+				r["parent_id"] = o.ParentID
+			}
+			n := 0
+			for _, e := range s.emps {
+				if e.Job.DepartmentID == o.OrganizationID && e.Status == StatusActive {
+					n++
+				}
+			}
+			r["headcount"] = float64(n)
+			return r, true
+		},
+	},
+}
+
+var entityNames = func() []string {
+	out := make([]string, 0, len(entities))
+	for n := range entities {
+		out = append(out, n)
+	}
+	slices.Sort(out)
+	return out
+}()
+
+func unknownEntity(name string) *connectors.Error {
+	return &connectors.Error{Code: connectors.CodeNotFound, Product: Product,
+		Message: fmt.Sprintf("no entity %q (the simulator serves %s)", name, strings.Join(entityNames, ", ")),
+		Details: map[string]any{"entity": name, "known": append([]string(nil), entityNames...)}}
+}
+
+// Entities lists the entities Get serves.
+func (s *Simulator) Entities(ctx context.Context) ([]string, error) {
+	if err := s.life.Check(); err != nil {
+		return nil, err
+	}
+	return append([]string(nil), entityNames...), nil
+}
+
+// Schema describes an entity; an unknown one is NOT_FOUND.
+func (s *Simulator) Schema(ctx context.Context, name string) (connectors.EntitySchema, error) {
+	if err := s.life.Check(); err != nil {
+		return connectors.EntitySchema{}, err
+	}
+	e, ok := entities[name]
+	if !ok {
+		return connectors.EntitySchema{}, unknownEntity(name)
+	}
+	sch := e.schema
+	sch.Key = append([]string(nil), sch.Key...)
+	sch.Fields = append([]connectors.Field(nil), sch.Fields...)
+	return sch, nil
+}
+
+// Get streams an entity's records page by page (Config.PageSize), through
+// the library's page walker: Limit, Fields, Resume, progress and
+// cancellation behave as with every connector. Where is evaluated exactly
+// by the simulator, as a server would. Fields and Where name fields of the
+// entity's schema. OrderBy may only be the key ascending (the natural
+// order); AsOf and Since are UNSUPPORTED (the simulator keeps current state
+// only). Injected failures and the latency of an entity read apply to
+// every page.
+func (s *Simulator) Get(ctx context.Context, q connectors.Query) iter.Seq2[connectors.Record, error] {
+	if err := s.life.Check(); err != nil {
+		return connectors.Errored(err)
+	}
+	if err := q.Validate(); err != nil {
+		return connectors.Errored(normalize(err))
+	}
+	ent, ok := entities[q.Entity]
+	if !ok {
+		return connectors.Errored(unknownEntity(q.Entity))
+	}
+	if err := checkQuery(ent, q); err != nil {
+		return connectors.Errored(err)
+	}
+	where := q.Where
+	if where != nil {
+		where = connectors.Normalize(where)
+	}
+	cfg := pager.Config{Product: Product, Query: q, Progress: s.opts.Progress}
+	if len(q.Fields) > 0 {
+		fields := q.Fields
+		cfg.Project = func(r connectors.Record) connectors.Record { return r.Select(fields) }
+	}
+	pageSize := s.cfg.PageSize
+	return pager.Walk(ctx, cfg, func(ctx context.Context, req pager.Request) (pager.Page, error) {
+		if err := s.life.Check(); err != nil {
+			return pager.Page{}, err
+		}
+		if err := s.simulate(ctx, "", false); err != nil {
+			return pager.Page{}, err
+		}
+		pos := 0
+		if req.Cursor != "" {
+			n, err := strconv.Atoi(req.Cursor)
+			if err != nil || n < 0 {
+				return pager.Page{}, validationError("resume", "malformed page cursor")
+			}
+			pos = n
+		}
+		want := pageSize
+		if req.Want > 0 && req.Want < want {
+			want = req.Want
+		}
+		var page pager.Page
+		st := s.be.st.Load()
+		today := s.be.clock.Today()
+		st.read(today, func() {
+			size := ent.size(st)
+			page.Records = make([]connectors.Record, 0, min(want, size))
+			for ; pos < size && len(page.Records) < want; pos++ {
+				r, ok := ent.record(st, pos, today)
+				if ok && match(where, r) {
+					page.Records = append(page.Records, r)
+				}
+			}
+			if pos < size {
+				page.Next = strconv.Itoa(pos)
+			}
+		})
+		return page, nil
+	})
+}
+
+func checkQuery(ent *entity, q connectors.Query) error {
+	for i, name := range q.Fields {
+		if _, ok := ent.schema.Field(name); !ok {
+			return validationError(fmt.Sprintf("fields[%d]", i), fmt.Sprintf("%s has no field %q", q.Entity, name))
+		}
+	}
+	var bad string
+	connectors.Walk(q.Where, func(c connectors.Cmp) bool {
+		if _, ok := ent.schema.Field(c.Field); !ok {
+			bad = c.Field
+			return false
+		}
+		return true
+	})
+	if bad != "" {
+		return validationError("where", fmt.Sprintf("%s has no field %q", q.Entity, bad))
+	}
+	for _, o := range q.OrderBy {
+		if len(ent.schema.Key) != 1 || o.Field != ent.schema.Key[0] || o.Desc {
+			return &connectors.Error{Code: connectors.CodeUnsupported, Product: Product,
+				Message: fmt.Sprintf("%s is served in key order (%s ascending) only; order by %s is not supported", q.Entity, strings.Join(ent.schema.Key, ", "), o)}
+		}
+	}
+	if !q.AsOf.IsZero() || !q.Since.IsZero() {
+		return &connectors.Error{Code: connectors.CodeUnsupported, Product: Product,
+			Message: "the simulator keeps current state only: AsOf and Since are not supported"}
+	}
+	return nil
+}
+
+// Query runs the simulator's native query form, a REST-style path:
+//
+//	ENTITY[?FIELD=VALUE&FIELD=V1,V2&limit=N&fields=F1,F2]
+//
+// for example "workers?department=Engineering&status=ACTIVE&limit=10". Each
+// FIELD=VALUE is an equality (a comma-separated list an IN), all joined by
+// AND; values are compared as text, or as numbers for numeric fields.
+// limit and fields are Get's Limit and Fields. The error of a malformed
+// query is INVALID_ARGUMENT (VALIDATION_ERROR).
+func (s *Simulator) Query(ctx context.Context, native string) iter.Seq2[connectors.Record, error] {
+	if err := s.life.Check(); err != nil {
+		return connectors.Errored(err)
+	}
+	q, err := parseNative(native)
+	if err != nil {
+		return connectors.Errored(err)
+	}
+	return s.Get(ctx, q)
+}
+
+func parseNative(native string) (connectors.Query, error) {
+	name, rawQuery, _ := strings.Cut(strings.TrimSpace(native), "?")
+	name = strings.Trim(name, "/")
+	ent, ok := entities[name]
+	if !ok {
+		return connectors.Query{}, unknownEntity(name)
+	}
+	vals, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		return connectors.Query{}, validationError("query", "malformed query string")
+	}
+	q := connectors.Query{Entity: name}
+	var parts []connectors.Expr
+	keys := make([]string, 0, len(vals))
+	for k := range vals {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		v := vals[k][len(vals[k])-1]
+		switch k {
+		case "limit":
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return connectors.Query{}, validationError("limit", fmt.Sprintf("%q is not a non-negative integer", v))
+			}
+			q.Limit = n
+			continue
+		case "fields":
+			q.Fields = strings.Split(v, ",")
+			continue
+		}
+		fd, ok := ent.schema.Field(k)
+		if !ok {
+			return connectors.Query{}, validationError(k, fmt.Sprintf("%s has no field %q", name, k))
+		}
+		list := strings.Split(v, ",")
+		items := make([]any, len(list))
+		for i, x := range list {
+			items[i] = x
+			if fd.Type == connectors.TypeFloat || fd.Type == connectors.TypeInt {
+				n, err := strconv.ParseFloat(x, 64)
+				if err != nil {
+					return connectors.Query{}, validationError(k, fmt.Sprintf("%q is not a number", x))
+				}
+				items[i] = n
+			}
+		}
+		if len(items) == 1 {
+			parts = append(parts, connectors.Eq(k, items[0]))
+		} else {
+			parts = append(parts, connectors.In(k, items...))
+		}
+	}
+	q.Where = connectors.Conjoin(parts...)
+	return q, nil
+}
