@@ -101,27 +101,51 @@ func Query(u *url.URL) string {
 	return b.String()
 }
 
-var patterns = []*regexp.Regexp{
-	// Authorization schemes followed by a credential.
-	regexp.MustCompile(`(?i)\b(bearer|basic|token)\s+[A-Za-z0-9._~+/=\-!]{6,}`),
+var (
+	// An Authorization scheme followed by something shaped like a
+	// credential (see credentialShaped).
+	schemeRE = regexp.MustCompile(`(?i)\b(bearer|basic)(\s+)([A-Za-z0-9._~+/\-!]+=*)`)
 	// JSON Web Tokens (and JWS/JWE-like triples).
-	regexp.MustCompile(`eyJ[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]*`),
-	// key=value, key: value and "key":"value" pairs whose key names a secret.
-	regexp.MustCompile(`(?i)("?[a-z0-9_\-]*(?:token|secret|password|passwd|assertion|api[_\-]?key|appkey|private[_\-]?key|passphrase|credential|session|signature)[a-z0-9_\-]*"?\s*[:=]\s*"?)([^"&,;\s}<]+)`),
+	jwtRE = regexp.MustCompile(`eyJ[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]*`)
+	// key=value, key: value and "key":"value" pairs whose key names a
+	// secret. The key must be a secret's name ("refresh_token",
+	// "client_secret", "password"), not prose that mentions one ("token
+	// endpoint", "credentials").
+	pairRE = regexp.MustCompile(`(?i)("?\b(?:[a-z0-9]+[_\-])*(?:access[_\-]?token|refresh[_\-]?token|id[_\-]?token|token|secret|client[_\-]?secret|password|passwd|pwd|passphrase|assertion|api[_\-]?key|apikey|app[_\-]?key|private[_\-]?key|session[_\-]?id|sessionid|signature)"?\s*[:=]\s*"?)([^"&,;\s}<]{4,})`)
 	// PEM blocks.
-	regexp.MustCompile(`-----BEGIN [A-Z ]+-----[\s\S]*?(-----END [A-Z ]+-----|$)`),
+	pemRE = regexp.MustCompile(`-----BEGIN [A-Z ]+-----[\s\S]*?(-----END [A-Z ]+-----|$)`)
+)
+
+// credentialShaped reports whether a word after "Bearer" or "Basic" looks
+// like a credential rather than prose ("Basic authentication"): long, or
+// holding a digit or one of + / = . ! ~.
+func credentialShaped(w string) bool {
+	if len(w) >= 24 {
+		return true
+	}
+	if len(w) < 4 {
+		return false
+	}
+	for _, r := range w {
+		if (r >= '0' && r <= '9') || strings.ContainsRune("+/=.!~", r) {
+			return true
+		}
+	}
+	return false
 }
 
 // Text masks everything in s that looks like a secret by pattern.
 func Text(s string) string {
-	for i, re := range patterns {
-		if i == 2 {
-			s = re.ReplaceAllString(s, "${1}"+Mask)
-			continue
+	s = pemRE.ReplaceAllString(s, Mask)
+	s = jwtRE.ReplaceAllString(s, Mask)
+	s = schemeRE.ReplaceAllStringFunc(s, func(m string) string {
+		sub := schemeRE.FindStringSubmatch(m)
+		if !credentialShaped(sub[3]) {
+			return m
 		}
-		s = re.ReplaceAllString(s, Mask)
-	}
-	return s
+		return sub[1] + sub[2] + Mask
+	})
+	return pairRE.ReplaceAllString(s, "${1}"+Mask)
 }
 
 // Set is a concurrency-safe set of exact secret values to scrub. A connector

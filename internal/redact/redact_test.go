@@ -13,7 +13,10 @@ import (
 
 func TestText(t *testing.T) {
 	cases := map[string]string{
-		"Authorization: Bearer abc.def-ghi_123":                            "Authorization: " + Mask,
+		"Authorization: Bearer abc.def-ghi_123":                            "Authorization: Bearer " + Mask,
+		"Authorization: Basic dXNlcjpwYXNzd29yZA==":                        "Authorization: Basic " + Mask,
+		"refresh_token=5Aep861abc&grant_type=refresh_token":                "refresh_token=" + Mask + "&grant_type=refresh_token",
+		"password: hunter2":                                                "password: " + Mask,
 		"jwt=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig-part_x here":         "jwt=" + Mask + " here",
 		`{"access_token":"s3cr3t-value","ok":true}`:                        `{"access_token":"` + Mask + `","ok":true}`,
 		"password=hunter2&user=bob":                                        "password=" + Mask + "&user=bob",
