@@ -321,7 +321,7 @@ func verifySAMLDoc(doc []byte, pub *rsa.PublicKey) (*samlFacts, error) {
 	}
 	// Signature: SignedInfo canonicalized as its own apex.
 	var siCanon bytes.Buffer
-	excC14N(&siCanon, si, sigScope, map[string]string{}, nil)
+	excC14N(&siCanon, si, siScope, map[string]string{}, nil)
 	sig, err := base64.StdEncoding.DecodeString(sv.text())
 	if err != nil {
 		return nil, errors.New("SignatureValue is not base64")
