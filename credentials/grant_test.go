@@ -218,7 +218,9 @@ func TestSAMLAssertionVerifiesAndDetectsTampering(t *testing.T) {
 		"name id":   func(d []byte) []byte { return bytes.Replace(d, []byte("o'brien"), []byte("root"), 1) },
 		"audience":  func(d []byte) []byte { return bytes.Replace(d, []byte("aud\tience"), []byte("audience"), 1) },
 		"signature": func(d []byte) []byte { i := bytes.Index(d, []byte("<ds:SignatureValue>")) + 25; d[i] ^= 1; return d },
-		"expiry":    func(d []byte) []byte { return bytes.ReplaceAll(d, []byte("2027-01-15T08:10:00Z"), []byte("2099-01-15T08:10:00Z")) },
+		"expiry": func(d []byte) []byte {
+			return bytes.ReplaceAll(d, []byte("2027-01-15T08:10:00Z"), []byte("2099-01-15T08:10:00Z"))
+		},
 	} {
 		bad := edit(bytes.Clone(doc))
 		if bytes.Equal(bad, doc) {

@@ -362,7 +362,7 @@ func (m *Manager) Store(ctx context.Context, cred *Credential) (string, error) {
 		return "", err
 	}
 	m.resetSource(c.ID)
-	m.logger.LogAttrs(ctx, slog.LevelInfo, "credentials: stored", slog.String("id", c.ID),
+	m.logger.LogAttrs(ctx, slog.LevelInfo, "credential stored", slog.String("id", c.ID),
 		slog.String("project_id", c.ProjectID), slog.String("product_id", c.ProductID),
 		slog.String("auth_type", string(c.AuthType)), slog.Bool("created", created))
 	return c.ID, nil
@@ -442,7 +442,7 @@ func (m *Manager) Revoke(ctx context.Context, id string) error {
 		return err
 	}
 	if !already {
-		m.logger.LogAttrs(ctx, slog.LevelInfo, "credentials: revoked", slog.String("id", id))
+		m.logger.LogAttrs(ctx, slog.LevelInfo, "credential revoked", slog.String("id", id))
 	}
 	return nil
 }
@@ -458,7 +458,7 @@ func (m *Manager) Delete(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	m.logger.LogAttrs(ctx, slog.LevelInfo, "credentials: deleted", slog.String("id", id))
+	m.logger.LogAttrs(ctx, slog.LevelInfo, "credential deleted", slog.String("id", id))
 	return nil
 }
 

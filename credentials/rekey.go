@@ -61,7 +61,7 @@ func (m *Manager) Rekey(ctx context.Context, newKey *Key) (RekeyResult, error) {
 	if err != nil {
 		return res, err
 	}
-	m.logger.LogAttrs(ctx, slog.LevelInfo, "credentials: rekey started", slog.String("new_key", newKey.id),
+	m.logger.LogAttrs(ctx, slog.LevelInfo, "credentials rekey started", slog.String("new_key", newKey.id),
 		slog.String("previous_key", old.id), slog.Int("records", len(recs)))
 	var firstErr error
 	for _, rec := range recs {
@@ -108,7 +108,7 @@ func (m *Manager) Rekey(ctx context.Context, newKey *Key) (RekeyResult, error) {
 				firstErr = err
 			}
 			res.Failed = append(res.Failed, rec.ID)
-			m.logger.LogAttrs(ctx, slog.LevelWarn, "credentials: rekey of one credential failed", slog.String("id", rec.ID),
+			m.logger.LogAttrs(ctx, slog.LevelWarn, "credentials rekey failed for one credential", slog.String("id", rec.ID),
 				slog.String("error_code", errs.CodeOf(err).String()), slog.Any("error", err))
 			continue
 		}
@@ -121,7 +121,7 @@ func (m *Manager) Rekey(ctx context.Context, newKey *Key) (RekeyResult, error) {
 			res.Revoked++
 		}
 	}
-	m.logger.LogAttrs(ctx, slog.LevelInfo, "credentials: rekey finished", slog.String("new_key", newKey.id),
+	m.logger.LogAttrs(ctx, slog.LevelInfo, "credentials rekey finished", slog.String("new_key", newKey.id),
 		slog.Int("rekeyed", res.Rekeyed), slog.Int("current", res.Current), slog.Int("revoked", res.Revoked),
 		slog.Int("failed", len(res.Failed)))
 	if len(res.Failed) > 0 {
@@ -135,7 +135,7 @@ func (m *Manager) Rekey(ctx context.Context, newKey *Key) (RekeyResult, error) {
 }
 
 func (m *Manager) rekeyStopped(ctx context.Context, res RekeyResult, err error) error {
-	m.logger.LogAttrs(context.WithoutCancel(ctx), slog.LevelWarn, "credentials: rekey interrupted; run it again to finish",
+	m.logger.LogAttrs(context.WithoutCancel(ctx), slog.LevelWarn, "credentials rekey interrupted; run it again to finish",
 		slog.Int("rekeyed", res.Rekeyed), slog.Int("current", res.Current))
 	e := errs.FromContext(err, "", "rekey interrupted after re-encrypting "+strconv.Itoa(res.Rekeyed)+" credential(s); run it again to finish")
 	if e == nil {

@@ -183,7 +183,7 @@ func (st *tokenState) used(ctx context.Context) {
 		return
 	}
 	if err := m.MarkUsed(ctx, st.id); err != nil {
-		m.logger.LogAttrs(ctx, slog.LevelWarn, "credentials: recording last use failed",
+		m.logger.LogAttrs(ctx, slog.LevelWarn, "credential last use not recorded",
 			slog.String("id", st.id), slog.String("error_code", errs.CodeOf(err).String()), slog.Any("error", err))
 	}
 }
@@ -286,7 +286,7 @@ func (st *tokenState) fetch(ctx context.Context) (*oauth2.Token, error) {
 			st.mu.Lock()
 			st.pending = &pendingToken{tok: tok, used: usedRefresh}
 			st.mu.Unlock()
-			m.logger.LogAttrs(ctx, slog.LevelError, "credentials: refreshed token not persisted; will retry",
+			m.logger.LogAttrs(ctx, slog.LevelError, "credential refresh not persisted; will retry",
 				slog.String("id", st.id), slog.Bool("rotated", rotated),
 				slog.String("error_code", errs.CodeOf(err).String()), slog.Any("error", err))
 		} else {
@@ -299,7 +299,7 @@ func (st *tokenState) fetch(ctx context.Context) (*oauth2.Token, error) {
 		if !tok.Expiry.IsZero() {
 			attrs = append(attrs, slog.Time("expiry", tok.Expiry))
 		}
-		m.logger.LogAttrs(ctx, slog.LevelInfo, "credentials: token refreshed", attrs...)
+		m.logger.LogAttrs(ctx, slog.LevelInfo, "credential refreshed", attrs...)
 		return tok, nil
 	}
 	return nil, lastErr
