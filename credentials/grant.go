@@ -200,13 +200,9 @@ func JWTBearerGrant(cred *Credential, client *transport.Client, opts ...GrantOpt
 	if err != nil {
 		return nil, err
 	}
-	key, err := parsePrivateKey(cred.Get(KeyPrivateKey), cred.label())
+	key, aud, err := assertionKey(cred, u.Scheme+"://"+u.Host)
 	if err != nil {
 		return nil, err
-	}
-	aud := cred.Get(KeyAudience)
-	if aud == "" {
-		aud = u.Scheme + "://" + u.Host
 	}
 	iss, sub, tokenURL := cred.Get(KeyClientID), cred.Get(KeySubject), u.String()
 	return func(ctx context.Context) (*oauth2.Token, error) {
@@ -255,13 +251,9 @@ func SAML2BearerGrant(cred *Credential, client *transport.Client, opts ...GrantO
 	if err != nil {
 		return nil, err
 	}
-	key, err := parsePrivateKey(cred.Get(KeyPrivateKey), cred.label())
+	key, aud, err := assertionKey(cred, SuccessFactorsAudience)
 	if err != nil {
 		return nil, err
-	}
-	aud := cred.Get(KeyAudience)
-	if aud == "" {
-		aud = SuccessFactorsAudience
 	}
 	tokenURL := u.String()
 	params := samlParams{issuer: cred.Get(KeyClientID), nameID: cred.Get(KeySubject), recipient: tokenURL,
@@ -281,6 +273,20 @@ func SAML2BearerGrant(cred *Credential, client *transport.Client, opts ...GrantO
 			"assertion": {base64.StdEncoding.EncodeToString(xml)}}
 		return client.FetchToken(ctx, tokenURL, form, nil)
 	}, nil
+}
+
+// assertionKey returns the signing key of an assertion grant and its
+// audience: the audience field, else defaultAud.
+func assertionKey(cred *Credential, defaultAud string) (*rsa.PrivateKey, string, error) {
+	key, err := parsePrivateKey(cred.Get(KeyPrivateKey), cred.label())
+	if err != nil {
+		return nil, "", err
+	}
+	aud := cred.Get(KeyAudience)
+	if aud == "" {
+		aud = defaultAud
+	}
+	return key, aud, nil
 }
 
 // parsePrivateKey reads an RSA private key: PEM (PKCS#1 or PKCS#8), or

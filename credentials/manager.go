@@ -246,6 +246,22 @@ func corruptRecord(id, what string) *errs.Error {
 	return newErr(errs.CodeInternal, ErrCorrupt, "credential %s %s", quote(id), what)
 }
 
+// open reads a usable record and opens its envelope.
+func (m *Manager) open(ctx context.Context, id string) (*Record, *payload, error) {
+	rec, err := m.store.Get(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := m.usable(rec); err != nil {
+		return nil, nil, err
+	}
+	p, err := m.unseal(ctx, rec)
+	if err != nil {
+		return nil, nil, err
+	}
+	return rec, p, nil
+}
+
 // usable refuses revoked and expired records.
 func (m *Manager) usable(rec *Record) error {
 	if rec.Status == StatusRevoked {
@@ -378,14 +394,7 @@ func (m *Manager) Get(ctx context.Context, id string) (*Credential, error) {
 	if err := validID(id); err != nil {
 		return nil, err
 	}
-	rec, err := m.store.Get(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := m.usable(rec); err != nil {
-		return nil, err
-	}
-	p, err := m.unseal(ctx, rec)
+	rec, p, err := m.open(ctx, id)
 	if err != nil {
 		return nil, err
 	}

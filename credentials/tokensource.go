@@ -229,14 +229,7 @@ func (st *tokenState) fetch(ctx context.Context) (*oauth2.Token, error) {
 		usedRefresh string
 	)
 	for attempt := 0; attempt < 2; attempt++ {
-		rec, err := m.store.Get(ctx, st.id)
-		if err != nil {
-			return nil, err
-		}
-		if err := m.usable(rec); err != nil {
-			return nil, err
-		}
-		p, err := m.unseal(ctx, rec)
+		rec, p, err := m.open(ctx, st.id)
 		if err != nil {
 			return nil, err
 		}
