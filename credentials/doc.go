@@ -107,7 +107,8 @@
 // come from a KeyProvider: KeyringFromEnv reads XLR8_CREDENTIALS_KEY (base64;
 // `openssl rand -base64 32`) and, during a rotation,
 // XLR8_CREDENTIALS_PREVIOUS_KEYS (comma separated); a host can plug AWS
-// Secrets Manager, Vault or a KMS in through the interface. An env key's id
+// Secrets Manager (package credentials/awssm does), Vault or a KMS in
+// through the interface. An env key's id
 // is a one-way fingerprint of it ("k1-" and 16 hex digits). There is no
 // default key: no key is ErrNoKey, a malformed one ErrBadKey (both
 // INVALID_ARGUMENT, at NewManager or KeyringFromEnv), a record sealed under

@@ -99,7 +99,7 @@ func NewManager(store Store, keys KeyProvider, opts ...Option) (*Manager, error)
 		return nil, newErr(errs.CodeInvalidArgument, ErrNoKey,
 			"credentials manager: no KeyProvider (use KeyringFromEnv, which reads %s, or your own provider)", EnvKey)
 	}
-	m := &Manager{store: store, keys: keys, now: time.Now, usage: time.Minute,
+	m := &Manager{store: typedStore{store}, keys: keys, now: time.Now, usage: time.Minute,
 		keyCache: map[string]*Key{}, sources: map[string]*tokenState{}}
 	for _, o := range opts {
 		if o != nil {
@@ -321,7 +321,8 @@ func (m *Manager) Store(ctx context.Context, cred *Credential) (string, error) {
 		return "", invalidf("credential is nil")
 	}
 	c := cred.Clone()
-	if c.ID == "" {
+	generated := c.ID == ""
+	if generated {
 		id, err := newID()
 		if err != nil {
 			return "", err
@@ -359,6 +360,9 @@ func (m *Manager) Store(ctx context.Context, cred *Credential) (string, error) {
 			created = true
 			rec = &Record{CreatedAt: now}
 		} else {
+			if generated {
+				return nil, errs.Newf(errs.CodeConflict, "generated credential id %s is taken; store again", quote(c.ID))
+			}
 			if cur.Status == StatusRevoked {
 				return nil, newErr(errs.CodeConflict, ErrRevoked, "credential %s was revoked; store the new secrets under a new id", quote(c.ID))
 			}

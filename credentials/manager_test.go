@@ -302,3 +302,33 @@ func (p *countingProvider) LookupKey(ctx context.Context, id string) (*Key, erro
 	p.lookups++
 	return p.Keyring.LookupKey(ctx, id)
 }
+
+// A host's Store that returns plain errors, or nothing at all, gets typed
+// errors from the Manager and never makes it panic.
+func TestManagerOverMisbehavingStore(t *testing.T) {
+	ctx := testCtx(t)
+	m := mustManager(t, sloppyStore{}, mustKeyring(t, mustKey(t)))
+	_, err := m.Get(ctx, "c1")
+	wantErr(t, err, errs.CodeInternal, nil)
+	_, err = m.List(ctx, "p")
+	wantErr(t, err, errs.CodeInternal, nil)
+	_, err = m.Store(ctx, basicCred("p"))
+	wantErr(t, err, errs.CodeInternal, nil)
+	wantErr(t, m.Delete(ctx, "c1"), errs.CodeInternal, nil)
+	_, err = m.TokenSource(ctx, "c1").Token()
+	wantErr(t, err, errs.CodeInternal, nil)
+	_, err = m.Rekey(ctx, mustKey(t))
+	wantErr(t, err, errs.CodeInternal, nil)
+	if !strings.Contains(err.Error(), "credentials store") {
+		t.Fatalf("error %q does not say the store failed", err)
+	}
+}
+
+type sloppyStore struct{}
+
+func (sloppyStore) Get(context.Context, string) (*Record, error)    { return nil, nil }
+func (sloppyStore) List(context.Context, string) ([]*Record, error) { return []*Record{nil}, nil }
+func (sloppyStore) Delete(context.Context, string) error            { return errors.New("disk on fire") }
+func (sloppyStore) Update(_ context.Context, _ string, fn func(*Record) (*Record, error)) (*Record, error) {
+	return nil, errors.New("disk on fire")
+}

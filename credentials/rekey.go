@@ -2,7 +2,6 @@ package credentials
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -137,11 +136,7 @@ func (m *Manager) Rekey(ctx context.Context, newKey *Key) (RekeyResult, error) {
 func (m *Manager) rekeyStopped(ctx context.Context, res RekeyResult, err error) error {
 	m.logger.LogAttrs(context.WithoutCancel(ctx), slog.LevelWarn, "credentials rekey interrupted; run it again to finish",
 		slog.Int("rekeyed", res.Rekeyed), slog.Int("current", res.Current))
-	e := errs.FromContext(err, "", "rekey interrupted after re-encrypting "+strconv.Itoa(res.Rekeyed)+" credential(s); run it again to finish")
-	if e == nil {
-		return errors.New("rekey interrupted")
-	}
-	return e
+	return errs.FromContext(err, "", "rekey interrupted after re-encrypting "+strconv.Itoa(res.Rekeyed)+" credential(s); run it again to finish")
 }
 
 // sameKey reports whether two keys with one id hold the same material: what

@@ -2,6 +2,7 @@ package credentials
 
 import (
 	"context"
+	"errors"
 	"sort"
 	"sync"
 
@@ -122,4 +123,55 @@ func (s *MemoryStore) Delete(ctx context.Context, id string) error {
 
 func notFound(id string) *errs.Error {
 	return errs.Newf(errs.CodeNotFound, "credential %q not found", id)
+}
+
+// typedStore wraps a host's Store so that every failure the Manager passes
+// on is an *errs.Error and a misbehaving store cannot make it panic.
+type typedStore struct{ Store }
+
+func storeErr(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	var e *errs.Error
+	if errors.As(err, &e) {
+		return err
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return errs.FromContext(err, "", "credentials store: "+what)
+	}
+	return &errs.Error{Code: errs.CodeInternal, Message: "credentials store: " + what + " failed", Err: err}
+}
+
+func (s typedStore) Get(ctx context.Context, id string) (*Record, error) {
+	r, err := s.Store.Get(ctx, id)
+	if err != nil {
+		return nil, storeErr(err, "reading "+quote(id))
+	}
+	if r == nil {
+		return nil, errs.Newf(errs.CodeInternal, "credentials store: reading %s returned no record and no error", quote(id))
+	}
+	return r, nil
+}
+
+func (s typedStore) List(ctx context.Context, projectID string) ([]*Record, error) {
+	rs, err := s.Store.List(ctx, projectID)
+	if err != nil {
+		return nil, storeErr(err, "listing")
+	}
+	for _, r := range rs {
+		if r == nil {
+			return nil, errs.New(errs.CodeInternal, "credentials store: listing returned a nil record")
+		}
+	}
+	return rs, nil
+}
+
+func (s typedStore) Update(ctx context.Context, id string, fn func(*Record) (*Record, error)) (*Record, error) {
+	r, err := s.Store.Update(ctx, id, fn)
+	return r, storeErr(err, "updating "+quote(id))
+}
+
+func (s typedStore) Delete(ctx context.Context, id string) error {
+	return storeErr(s.Store.Delete(ctx, id), "deleting "+quote(id))
 }
