@@ -65,6 +65,9 @@ func (s *TokenSource) Invalidate(tok *oauth2.Token) {
 // (revoked, expired, not OAuth, a rejected refresh) come from its Token
 // calls; Token uses ctx. See the TokenSource type.
 func (m *Manager) TokenSource(ctx context.Context, id string) oauth2.TokenSource {
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	return &TokenSource{ctx: ctx, st: m.source(id)}
 }
 
