@@ -126,14 +126,25 @@ func NewManager(store Store, keys KeyProvider, opts ...Option) (*Manager, error)
 }
 
 func keyProviderErr(err error, what string) error {
+	return typedErr(err, errs.CodeUnavailable, "credentials key provider: "+what)
+}
+
+// typedErr returns err if it is an *errs.Error, a TIMEOUT or UNAVAILABLE
+// error for a context error, and else an error with code wrapping it. A
+// plug-in's (store's, key provider's) error text is not printed: errs
+// summarizes an unknown cause by its type.
+func typedErr(err error, code errs.Code, what string) error {
+	if err == nil {
+		return nil
+	}
 	var e *errs.Error
 	if errors.As(err, &e) {
 		return err
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return errs.FromContext(err, "", "credentials key provider: "+what)
+		return errs.FromContext(err, "", what)
 	}
-	return &errs.Error{Code: errs.CodeUnavailable, Message: "credentials key provider: " + what + " failed", Err: err}
+	return &errs.Error{Code: code, Message: what + " failed", Err: err}
 }
 
 // currentKey returns the key new envelopes are sealed with.

@@ -2,7 +2,6 @@ package credentials
 
 import (
 	"context"
-	"errors"
 	"sort"
 	"sync"
 
@@ -130,17 +129,7 @@ func notFound(id string) *errs.Error {
 type typedStore struct{ Store }
 
 func storeErr(err error, what string) error {
-	if err == nil {
-		return nil
-	}
-	var e *errs.Error
-	if errors.As(err, &e) {
-		return err
-	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return errs.FromContext(err, "", "credentials store: "+what)
-	}
-	return &errs.Error{Code: errs.CodeInternal, Message: "credentials store: " + what + " failed", Err: err}
+	return typedErr(err, errs.CodeInternal, "credentials store: "+what)
 }
 
 func (s typedStore) Get(ctx context.Context, id string) (*Record, error) {
