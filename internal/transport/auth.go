@@ -161,6 +161,24 @@ func (c *TokenCache) Invalidate() {
 	c.mu.Unlock()
 }
 
+// InvalidateToken drops the cached token only if it is tok (the same access
+// token), and reports whether it did. A token source shared by several
+// connectors uses it after a 401: when two of them report the same rejected
+// token, the second report finds it already replaced and drops nothing, so
+// the rejection costs one renewal, not one per reporter.
+func (c *TokenCache) InvalidateToken(tok *oauth2.Token) bool {
+	if tok == nil {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.tok == nil || c.tok.AccessToken != tok.AccessToken {
+		return false
+	}
+	c.tok = nil
+	return true
+}
+
 // Fetches returns how many times the cache has called its TokenFunc.
 func (c *TokenCache) Fetches() int {
 	c.mu.Lock()
