@@ -394,28 +394,13 @@ func (h *toyHarness) Seed(ctx context.Context, n int) ([]connectors.Record, erro
 }
 
 func (h *toyHarness) Inject(f connectortest.Fault, n int) bool {
-	switch f {
-	case connectortest.FaultOutage:
-		h.srv.faults.SetRate(fault.Unavailable, 1)
-		return true
-	case connectortest.FaultShortTotal:
+	if f == connectortest.FaultShortTotal {
 		h.srv.mu.Lock()
 		h.srv.short = true
 		h.srv.mu.Unlock()
 		return true
 	}
-	kind := map[connectortest.Fault]fault.Kind{
-		connectortest.FaultRateLimit: fault.RateLimit, connectortest.FaultUnavailable: fault.Unavailable,
-		connectortest.FaultReset: fault.Reset, connectortest.FaultStall: fault.Stall,
-		connectortest.FaultMalformed: fault.Malformed, connectortest.FaultTruncated: fault.Truncated,
-		connectortest.FaultHTML: fault.HTML, connectortest.FaultOversized: fault.Oversized,
-		connectortest.FaultUnauthorized: fault.Unauthorized,
-	}[f]
-	if kind == "" {
-		return false
-	}
-	h.srv.faults.Next(kind, n)
-	return true
+	return h.srv.faults.Conformance(string(f), n)
 }
 
 func (h *toyHarness) Heal() {
@@ -448,4 +433,19 @@ func toyFactory(b bug) connectortest.Factory {
 // broken in a subprocess.
 func TestToyConformance(t *testing.T) {
 	connectortest.Run(t, toyFactory(bug(os.Getenv("CONNECTORTEST_TOY_BUG"))))
+}
+
+// TestFaultNamesMatchTheInjector keeps fault.Injector.Conformance in step
+// with the suite's fault names.
+func TestFaultNamesMatchTheInjector(t *testing.T) {
+	for _, f := range []connectortest.Fault{connectortest.FaultRateLimit, connectortest.FaultUnavailable,
+		connectortest.FaultReset, connectortest.FaultStall, connectortest.FaultMalformed, connectortest.FaultTruncated,
+		connectortest.FaultHTML, connectortest.FaultOversized, connectortest.FaultUnauthorized, connectortest.FaultOutage} {
+		if !fault.New(1).Conformance(string(f), 1) {
+			t.Errorf("the injector does not know %s", f)
+		}
+	}
+	if fault.New(1).Conformance(string(connectortest.FaultShortTotal), 1) {
+		t.Error("short_total needs the fake's data; the injector must decline it")
+	}
 }

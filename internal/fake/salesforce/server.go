@@ -288,7 +288,7 @@ func (s *Server) TokenRequests(grant string) int {
 
 // Calls counts data requests by kind: "query", "queryMore", "describe",
 // "describeGlobal", "record", "limits", "bulkCreate", "bulkPoll",
-// "bulkResults".
+// "bulkResults", and "quotaRejected" for calls refused by the daily quota.
 func (s *Server) Calls(kind string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -363,6 +363,7 @@ func (s *Server) data(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	if s.used >= s.cfg.DailyLimit {
+		s.calls["quotaRejected"]++
 		s.mu.Unlock()
 		s.limitHeader(w)
 		writeErrors(w, 403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.")
@@ -632,6 +633,12 @@ func (s *Server) run(soql, version string, all bool) (*cursor, int, string, stri
 			return nil, 400, "INVALID_FIELD", fmt.Sprintf("No such column '%s' on entity '%s'.", q.orderBy[i].field, o.name)
 		}
 		q.orderBy[i].field = name
+	}
+	if len(q.orderBy) == 1 && q.orderBy[0].field == "Id" && !q.orderBy[0].desc {
+		// Ids rise with the record index (generated and inserted alike), so
+		// ORDER BY Id is storage order: no sort, and a generated dataset
+		// stays lazy.
+		q.orderBy = nil
 	}
 	c := &cursor{obj: o, fields: fields, version: version, lastUsed: s.cfg.Now()}
 	n := o.data.Len()

@@ -1,0 +1,106 @@
+package salesforce
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	"github.com/xlr8/connectors/internal/errs"
+	"github.com/xlr8/connectors/internal/transport"
+)
+
+// apiError is one entry of Salesforce's REST error array.
+type apiError struct {
+	Message   string   `json:"message"`
+	ErrorCode string   `json:"errorCode"`
+	Fields    []string `json:"fields"`
+}
+
+// codeFor maps Salesforce's errorCode to a portable code: the one place the
+// connector interprets Salesforce's words.
+func codeFor(vendor string, status int) errs.Code {
+	switch vendor {
+	case "MALFORMED_QUERY", "INVALID_FIELD", "INVALID_QUERY_FILTER_OPERATOR", "INVALID_OPERATION",
+		"INVALIDJOB", "INVALIDJOBSTATE", "INVALIDLOCATOR", "INVALIDPARAMETER", "JSON_PARSER_ERROR",
+		"QUERY_TOO_COMPLICATED", "INVALID_QUERY_LOCATOR", "MALFORMED_ID", "INVALID_ID_FIELD":
+		return errs.CodeInvalidArgument
+	case "INVALID_TYPE", "NOT_FOUND", "ENTITY_IS_DELETED":
+		return errs.CodeNotFound
+	case "INSUFFICIENT_ACCESS", "INSUFFICIENT_ACCESS_OR_READONLY", "API_DISABLED_FOR_ORG", "API_CURRENTLY_DISABLED",
+		"FUNCTIONALITY_NOT_ENABLED":
+		return errs.CodePermissionDenied
+	case "INVALID_SESSION_ID", "INVALID_AUTH_HEADER":
+		return errs.CodeUnauthenticated
+	case "REQUEST_LIMIT_EXCEEDED", "API_RESERVE":
+		return errs.CodeRateLimited
+	case "SERVER_UNAVAILABLE", "UNABLE_TO_LOCK_ROW":
+		return errs.CodeUnavailable
+	case "API_VERSION_MISMATCH":
+		return errs.CodeConflict
+	}
+	return errs.CodeForStatus(status)
+}
+
+// dailyQuota reports whether a REQUEST_LIMIT_EXCEEDED message is the daily
+// allocation ("TotalRequests Limit exceeded."), which lasts until usage rolls
+// off, as opposed to the transient concurrent long-running request limit.
+func dailyQuota(msg string) bool { return strings.Contains(msg, "TotalRequests") }
+
+// decodeError reads Salesforce's error array (or an OAuth error) from a
+// failed response and refines the transport's error: vendor code, message,
+// the fields named, and the portable code.
+func decodeError(e *errs.Error, resp *transport.Response) *errs.Error {
+	var list []apiError
+	if err := json.Unmarshal(resp.Body, &list); err != nil || len(list) == 0 || list[0].ErrorCode == "" {
+		var single apiError
+		if json.Unmarshal(resp.Body, &single) == nil && single.ErrorCode != "" {
+			list = []apiError{single}
+		} else {
+			return e
+		}
+	}
+	first := list[0]
+	e.VendorCode = first.ErrorCode
+	e.Code = codeFor(first.ErrorCode, resp.StatusCode)
+	e.Message = e.Message + ": " + first.Message
+	if len(first.Fields) > 0 {
+		e = e.WithDetail("fields", first.Fields)
+	}
+	if len(list) > 1 {
+		more := make([]string, 0, len(list)-1)
+		for _, x := range list[1:] {
+			more = append(more, x.ErrorCode)
+		}
+		e = e.WithDetail("more_errors", more)
+	}
+	switch first.ErrorCode {
+	case "REQUEST_LIMIT_EXCEEDED":
+		// The daily quota is not retried within the day; the concurrent
+		// request limit clears in seconds.
+		e.Retryable = !dailyQuota(first.Message)
+		if !e.Retryable {
+			e = e.WithDetail("quota", "daily")
+		}
+	case "SERVER_UNAVAILABLE", "UNABLE_TO_LOCK_ROW":
+		e.Retryable = true
+	case "INVALID_SESSION_ID":
+		e.Retryable = false
+	}
+	return e
+}
+
+// shouldRetry retries Salesforce's transient limit, the concurrent
+// long-running request limit (a 403 REQUEST_LIMIT_EXCEEDED whose message is
+// not the daily TotalRequests one), and leaves every other status to the
+// transport's default. Salesforce sends no header telling the 403s apart, so
+// it peeks at the error array.
+func shouldRetry(resp *http.Response) (retry, decided bool) {
+	if resp.StatusCode != http.StatusForbidden {
+		return false, false
+	}
+	var list []apiError
+	if json.Unmarshal(transport.PeekBody(resp, 4096), &list) != nil || len(list) == 0 {
+		return false, true
+	}
+	return list[0].ErrorCode == "REQUEST_LIMIT_EXCEEDED" && !dailyQuota(list[0].Message), true
+}

@@ -1,0 +1,349 @@
+package salesforce
+
+import (
+	"context"
+	"errors"
+	"iter"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	connectors "github.com/xlr8/connectors"
+	"github.com/xlr8/connectors/internal/errs"
+	"github.com/xlr8/connectors/internal/pager"
+	"github.com/xlr8/connectors/translate"
+)
+
+// queryPage is one page of a REST query.
+type queryPage struct {
+	TotalSize      int              `json:"totalSize"`
+	Done           bool             `json:"done"`
+	NextRecordsURL string           `json:"nextRecordsUrl"`
+	Records        []map[string]any `json:"records"`
+}
+
+// plan is a compiled Get.
+type plan struct {
+	q        connectors.Query // the caller's query (for the pager and Resume)
+	soql     translate.SOQL
+	describe *cachedDescribe
+	byID     bool // ordered by Id alone, so a dead cursor can restart by keyset
+	endpoint string
+	url      string
+	bulk     bool
+}
+
+// compile turns a Query into SOQL through translate: fields, Where pushed
+// down with values escaped, OrderBy (Id when none, so that a dead cursor can
+// be resumed by keyset), Limit, and Since on SystemModstamp.
+func (c *Connector) compile(ctx context.Context, q connectors.Query) (*plan, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	d, err := c.describeObject(ctx, q.Entity)
+	if err != nil {
+		return nil, err
+	}
+	nq := q
+	nq.Entity = d.raw.Name
+	nq.Resume = ""
+	p := &plan{q: q, describe: d}
+	if len(nq.OrderBy) == 0 {
+		nq.OrderBy = []connectors.Order{connectors.Asc("Id")}
+	}
+	p.byID = len(nq.OrderBy) == 1 && nq.OrderBy[0].Field == "Id" && !nq.OrderBy[0].Desc
+	opts := []translate.Option{translate.WithSchema(d.schema)}
+	if !q.Since.IsZero() {
+		f := sinceField(d.schema)
+		if f == "" {
+			return nil, connectors.Errorf(connectors.CodeUnsupported, "salesforce: %s has no SystemModstamp or LastModifiedDate to read changes since", d.raw.Name)
+		}
+		opts = append(opts, translate.WithSinceField(f))
+	}
+	if len(nq.Fields) == 0 {
+		nq.Fields = defaultFields(d.schema)
+	}
+	p.soql, err = translate.CompileSOQL(nq, opts...)
+	if err != nil {
+		return nil, err
+	}
+	p.endpoint = "query"
+	if c.set.queryAll {
+		p.endpoint = "queryAll"
+	}
+	p.url = c.apiURL(p.endpoint, url.Values{"q": {p.soql.Query}})
+	p.bulk = len(p.url) > c.set.maxURI
+	return p, nil
+}
+
+// defaultFields is every field of the describe except the compound ones
+// (address, location), which SOQL and Bulk cannot select as a whole.
+func defaultFields(s connectors.EntitySchema) []string {
+	out := make([]string, 0, len(s.Fields))
+	for _, f := range s.Fields {
+		if f.Type != connectors.TypeObject {
+			out = append(out, f.Name)
+		}
+	}
+	return out
+}
+
+func sinceField(s connectors.EntitySchema) string {
+	for _, name := range []string{"SystemModstamp", "LastModifiedDate"} {
+		if _, ok := s.Field(name); ok {
+			return name
+		}
+	}
+	return ""
+}
+
+// Get streams the records of q. The query is compiled to SOQL (see
+// compile), pages follow nextRecordsUrl, attributes are stripped and values
+// typed by the describe; a residual filter runs client side; the stream
+// checks totalSize. A query whose URL would exceed the URI limit runs as a
+// Bulk API 2.0 job instead. An expired cursor (15 idle minutes, or a Resume
+// the next day) is continued by keyset on Id when the query is ordered by Id
+// (the default).
+func (c *Connector) Get(ctx context.Context, q connectors.Query) iter.Seq2[connectors.Record, error] {
+	if err := c.life.Check(); err != nil {
+		return connectors.Errored(err)
+	}
+	return func(yield func(connectors.Record, error) bool) {
+		if err := c.Connect(ctx); err != nil {
+			yield(nil, err)
+			return
+		}
+		p, err := c.compile(ctx, q)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		for r, err := range c.walk(ctx, p) {
+			if !yield(r, err) {
+				return
+			}
+		}
+	}
+}
+
+// walk streams a compiled plan through the pager.
+func (c *Connector) walk(ctx context.Context, p *plan) iter.Seq2[connectors.Record, error] {
+	ty := newTyper(&p.describe.raw)
+	cfg := pager.Config{Product: Product, Query: p.q, Progress: c.opts.Progress,
+		KeyOf: func(r connectors.Record) string { s, _ := r["Id"].(string); return s }}
+	if p.soql.Residual != nil {
+		m, err := residualMatcher(p.soql.Residual)
+		if err != nil {
+			return connectors.Errored(err)
+		}
+		cfg.Filter = m
+	}
+	if len(p.soql.Extra) > 0 {
+		extra := p.soql.Extra
+		cfg.Project = func(r connectors.Record) connectors.Record {
+			for _, f := range extra {
+				delete(r, f)
+			}
+			return r
+		}
+	}
+	if p.bulk {
+		return c.walkBulk(ctx, p, ty, cfg)
+	}
+	st := &walkState{}
+	return pager.Walk(ctx, cfg, func(ctx context.Context, req pager.Request) (pager.Page, error) {
+		return c.fetchPage(ctx, p, ty, st, req)
+	})
+}
+
+// walkState follows one walk: the last raw Id (for a keyset restart after a
+// cursor dies mid-walk) and the records received before a restart.
+type walkState struct {
+	lastID   string
+	received int64
+	base     int64 // added to totalSize after a keyset restart
+	started  bool
+}
+
+func (c *Connector) fetchPage(ctx context.Context, p *plan, ty typer, st *walkState, req pager.Request) (pager.Page, error) {
+	if err := c.checkReserve(); err != nil {
+		return pager.Page{}, err
+	}
+	if !st.started {
+		st.started = true
+		if req.Resumed != nil {
+			st.received = req.Resumed.Received
+			st.lastID = req.Resumed.Key
+		}
+	}
+	header := http.Header{}
+	if bs := c.batchSize(req.Want); bs > 0 {
+		header.Set("Sforce-Query-Options", "batchSize="+strconv.Itoa(bs))
+	}
+	rawURL := p.url
+	if req.Cursor != "" {
+		u, err := c.pathURL(req.Cursor)
+		if err != nil {
+			return pager.Page{}, err
+		}
+		rawURL = u
+	}
+	var body queryPage
+	_, err := c.client.GetJSON(ctx, rawURL, header, &body)
+	rebased := false
+	if err != nil && req.Cursor != "" && isDeadCursor(err) {
+		key := st.lastID
+		if req.Resumed != nil && req.Page == 0 {
+			key = req.Resumed.Key
+		}
+		if !p.byID || key == "" {
+			var e *errs.Error
+			errors.As(err, &e)
+			e = e.Clone()
+			e.Message += "; the query is not ordered by Id alone, so it cannot continue by keyset: run it again"
+			return pager.Page{}, e
+		}
+		body, err = c.keysetPage(ctx, p, key, req.Want, header)
+		if err == nil {
+			rebased = req.Resumed != nil && req.Page == 0
+			st.base = st.received
+		}
+	}
+	if err != nil {
+		return pager.Page{}, err
+	}
+	recs := make([]connectors.Record, len(body.Records))
+	for i, m := range body.Records {
+		recs[i] = ty.fromJSON(m)
+	}
+	if n := len(recs); n > 0 {
+		if id, ok := recs[n-1]["Id"].(string); ok {
+			st.lastID = id
+		}
+	}
+	st.received += int64(len(recs))
+	page := pager.Page{Records: recs, Total: st.base + int64(body.TotalSize), HasTotal: true, Rebased: rebased}
+	if !body.Done {
+		if body.NextRecordsURL == "" {
+			return pager.Page{}, &errs.Error{Code: errs.CodeInternal, Product: Product, Message: "salesforce: a page says it is not done but has no nextRecordsUrl"}
+		}
+		page.Next = body.NextRecordsURL
+	}
+	return page, nil
+}
+
+// keysetPage runs the query again for the records after key (Id > key),
+// when the cursor that held them has expired.
+func (c *Connector) keysetPage(ctx context.Context, p *plan, key string, want int, header http.Header) (queryPage, error) {
+	nq := p.q
+	nq.Entity = p.describe.raw.Name
+	nq.Resume = ""
+	nq.Where = connectors.Conjoin(nq.Where, connectors.Gt("Id", key))
+	nq.OrderBy = []connectors.Order{connectors.Asc("Id")}
+	nq.Limit = want
+	if len(nq.Fields) == 0 {
+		nq.Fields = defaultFields(p.describe.schema)
+	}
+	opts := []translate.Option{translate.WithSchema(p.describe.schema)}
+	if !nq.Since.IsZero() {
+		opts = append(opts, translate.WithSinceField(sinceField(p.describe.schema)))
+	}
+	soql, err := translate.CompileSOQL(nq, opts...)
+	if err != nil {
+		return queryPage{}, err
+	}
+	var body queryPage
+	_, err = c.client.GetJSON(ctx, c.apiURL(p.endpoint, url.Values{"q": {soql.Query}}), header, &body)
+	return body, err
+}
+
+// isDeadCursor reports an expired or unknown query locator.
+func isDeadCursor(err error) bool {
+	var e *errs.Error
+	return errors.As(err, &e) && e.VendorCode == "INVALID_QUERY_LOCATOR"
+}
+
+// batchSize picks the Sforce-Query-Options batch size: the configured one,
+// or smaller when the caller wants fewer records (never under 200).
+func (c *Connector) batchSize(want int) int {
+	bs := c.set.batchSize
+	if want > 0 && want < 2000 && (bs == 0 || want < bs) {
+		bs = max(want, 200)
+	}
+	return bs
+}
+
+// Query runs native SOQL and streams its records (queryAll when the
+// connector was opened WithQueryAll). Values are typed by the describe of
+// the FROM object when translate can read the statement, else by shape.
+// Native queries cannot be resumed: an error ends the stream.
+func (c *Connector) Query(ctx context.Context, native string) iter.Seq2[connectors.Record, error] {
+	if err := c.life.Check(); err != nil {
+		return connectors.Errored(err)
+	}
+	endpoint := "query"
+	if c.set.queryAll {
+		endpoint = "queryAll"
+	}
+	return c.native(ctx, endpoint, native)
+}
+
+// QueryAll runs native SOQL through queryAll, which also returns deleted
+// and archived records.
+func (c *Connector) QueryAll(ctx context.Context, native string) iter.Seq2[connectors.Record, error] {
+	if err := c.life.Check(); err != nil {
+		return connectors.Errored(err)
+	}
+	return c.native(ctx, "queryAll", native)
+}
+
+func (c *Connector) native(ctx context.Context, endpoint, soql string) iter.Seq2[connectors.Record, error] {
+	return func(yield func(connectors.Record, error) bool) {
+		if err := c.Connect(ctx); err != nil {
+			yield(nil, err)
+			return
+		}
+		if len(soql) > 100000 {
+			yield(nil, connectors.Errorf(connectors.CodeInvalidArgument, "salesforce: SOQL of %d characters exceeds Salesforce's 100,000", len(soql)))
+			return
+		}
+		var ty typer
+		entity := "query"
+		if pq, err := translate.ParseSOQL(soql); err == nil {
+			entity = pq.Entity
+			if d, err := c.describeObject(ctx, pq.Entity); err == nil {
+				ty = newTyper(&d.raw)
+			}
+		}
+		p := &plan{q: connectors.Query{Entity: entity}, endpoint: endpoint, url: c.apiURL(endpoint, url.Values{"q": {soql}})}
+		p.soql.Query = soql
+		p.bulk = len(p.url) > c.set.maxURI
+		p.describe = &cachedDescribe{raw: describeResult{Name: entity}}
+		cfg := pager.Config{Product: Product, Query: p.q, Progress: c.opts.Progress}
+		var seq iter.Seq2[connectors.Record, error]
+		if p.bulk {
+			seq = c.walkBulk(ctx, p, ty, cfg)
+		} else {
+			st := &walkState{}
+			seq = pager.Walk(ctx, cfg, func(ctx context.Context, req pager.Request) (pager.Page, error) {
+				return c.fetchPage(ctx, p, ty, st, req)
+			})
+		}
+		for r, err := range seq {
+			if !yield(r, err) {
+				return
+			}
+		}
+	}
+}
+
+// residualMatcher filters client side what SOQL could not carry, with
+// Salesforce's semantics: text compares case-insensitively, as the server
+// compares it.
+func residualMatcher(e connectors.Expr) (func(connectors.Record) bool, error) {
+	m, err := translate.NewMatcher(e, translate.FoldCase())
+	if err != nil {
+		return nil, err
+	}
+	return m.Filter(), nil
+}

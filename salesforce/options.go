@@ -1,0 +1,146 @@
+package salesforce
+
+import (
+	"time"
+
+	connectors "github.com/xlr8/connectors"
+)
+
+// DefaultAPIVersion is the REST API version the connector speaks unless
+// WithAPIVersion says otherwise.
+const DefaultAPIVersion = "62.0"
+
+// settings are the connector's own options.
+type settings struct {
+	apiVersion  string
+	reserve     float64
+	batchSize   int
+	maxURI      int
+	bulkChunk   int
+	bulkPoll    time.Duration
+	bulkPollMax time.Duration
+	queryAll    bool
+	describeTTL time.Duration
+}
+
+type (
+	apiVersionOpt  string
+	reserveOpt     float64
+	batchSizeOpt   int
+	maxURIOpt      int
+	bulkChunkOpt   int
+	bulkPollOpt    [2]time.Duration
+	queryAllOpt    bool
+	describeTTLOpt time.Duration
+)
+
+// WithAPIVersion sets the REST API version ("62.0").
+func WithAPIVersion(v string) connectors.Option { return connectors.VendorOption(apiVersionOpt(v)) }
+
+// WithReserve keeps a share of the org's daily API allocation for the
+// customer's other integrations: once calls used reach fraction of the
+// allocation (0.9 stops at 90%), the connector refuses further calls with a
+// RATE_LIMITED error (vendor code API_RESERVE), as it does when the quota
+// itself runs out. 0 (the default) uses the whole allocation.
+func WithReserve(fraction float64) connectors.Option {
+	return connectors.VendorOption(reserveOpt(fraction))
+}
+
+// WithBatchSize asks for query pages of n records (Salesforce's
+// Sforce-Query-Options batchSize: 200 to 2000, a hint the server may
+// ignore). The default is the server's, 2000.
+func WithBatchSize(n int) connectors.Option { return connectors.VendorOption(batchSizeOpt(n)) }
+
+// WithMaxURI sets the longest query URL sent; a longer query runs as a Bulk
+// API 2.0 job instead, transparently (default 16000 bytes, under
+// Salesforce's documented 16,384-byte limit on URI and headers together).
+func WithMaxURI(n int) connectors.Option { return connectors.VendorOption(maxURIOpt(n)) }
+
+// WithBulkChunk sets how many records one Bulk API 2.0 results request asks
+// for (maxRecords; default 10000). Memory holds one chunk.
+func WithBulkChunk(n int) connectors.Option { return connectors.VendorOption(bulkChunkOpt(n)) }
+
+// WithBulkPoll sets the first and the longest wait between polls of a bulk
+// job's state (default 500ms doubling to 15s).
+func WithBulkPoll(first, max time.Duration) connectors.Option {
+	return connectors.VendorOption(bulkPollOpt{first, max})
+}
+
+// WithQueryAll makes Query and Get use queryAll, which also returns deleted
+// and archived records (with IsDeleted set).
+func WithQueryAll() connectors.Option { return connectors.VendorOption(queryAllOpt(true)) }
+
+// WithDescribeTTL sets how long describe results are cached (default 1h).
+func WithDescribeTTL(d time.Duration) connectors.Option {
+	return connectors.VendorOption(describeTTLOpt(d))
+}
+
+func resolveSettings(o connectors.Options) settings {
+	s := settings{apiVersion: DefaultAPIVersion, maxURI: 16000, bulkChunk: 10000, bulkPoll: 500 * time.Millisecond,
+		bulkPollMax: 15 * time.Second, describeTTL: time.Hour}
+	for _, v := range o.Vendor {
+		switch x := v.(type) {
+		case apiVersionOpt:
+			s.apiVersion = string(x)
+		case reserveOpt:
+			s.reserve = float64(x)
+		case batchSizeOpt:
+			s.batchSize = int(x)
+		case maxURIOpt:
+			s.maxURI = int(x)
+		case bulkChunkOpt:
+			s.bulkChunk = int(x)
+		case bulkPollOpt:
+			s.bulkPoll, s.bulkPollMax = x[0], x[1]
+		case queryAllOpt:
+			s.queryAll = bool(x)
+		case describeTTLOpt:
+			s.describeTTL = time.Duration(x)
+		}
+	}
+	return s
+}
+
+func (s settings) validate() error {
+	switch {
+	case !validVersion(s.apiVersion):
+		return connectors.Errorf(connectors.CodeInvalidArgument, "salesforce: API version %q is not of the form 62.0", s.apiVersion)
+	case s.reserve < 0 || s.reserve >= 1:
+		return connectors.Errorf(connectors.CodeInvalidArgument, "salesforce: reserve %v must be in [0, 1)", s.reserve)
+	case s.batchSize != 0 && (s.batchSize < 200 || s.batchSize > 2000):
+		return connectors.Errorf(connectors.CodeInvalidArgument, "salesforce: batch size %d must be 200 to 2000", s.batchSize)
+	case s.maxURI < 512:
+		return connectors.Errorf(connectors.CodeInvalidArgument, "salesforce: max URI %d is too small", s.maxURI)
+	case s.bulkChunk <= 0:
+		return connectors.Errorf(connectors.CodeInvalidArgument, "salesforce: bulk chunk %d must be positive", s.bulkChunk)
+	case s.bulkPoll <= 0 || s.bulkPollMax < s.bulkPoll:
+		return connectors.Errorf(connectors.CodeInvalidArgument, "salesforce: bulk poll waits must be positive and ordered")
+	}
+	return nil
+}
+
+func validVersion(v string) bool {
+	major, minor, ok := cut(v, '.')
+	return ok && isDigits(major) && isDigits(minor) && len(major) <= 3 && len(minor) <= 2
+}
+
+func cut(s string, sep byte) (string, string, bool) {
+	for i := 0; i < len(s); i++ {
+		if s[i] == sep {
+			return s[:i], s[i+1:], true
+		}
+	}
+	return s, "", false
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,461 @@
+package salesforce
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	connectors "github.com/xlr8/connectors"
+	"github.com/xlr8/connectors/credentials"
+	"github.com/xlr8/connectors/internal/connkit"
+	"github.com/xlr8/connectors/internal/errs"
+	"github.com/xlr8/connectors/internal/transport"
+)
+
+// Product is the product id this package registers.
+const Product = "salesforce"
+
+func init() {
+	connectors.Register(Product, func(ctx context.Context, cred *credentials.Credential, opts ...connectors.Option) (connectors.Connector, error) {
+		return New(ctx, cred, opts...)
+	})
+}
+
+// Connector is the Salesforce connector. It is safe for concurrent use.
+type Connector struct {
+	life    connkit.Lifecycle
+	opts    connectors.Options
+	set     settings
+	cred    *credentials.Credential
+	plain   *transport.Client // token endpoint and unauthenticated calls
+	client  *transport.Client // data calls, authorized by tokens
+	tokens  *transport.TokenCache
+	actions *connkit.Actions
+	audit   *connkit.Auditor
+
+	login *url.URL // the credential's instance (My Domain) URL
+
+	mu       sync.Mutex
+	instance *url.URL // from the token response
+	global   *cachedGlobal
+	describe map[string]*cachedDescribe
+	exports  map[string]*exportPlan
+
+	used, max atomic.Int64 // from Sforce-Limit-Info
+}
+
+var (
+	_ connectors.Connector    = (*Connector)(nil)
+	_ connectors.BulkExporter = (*Connector)(nil)
+	_ connectors.Explainer    = (*Connector)(nil)
+	_ connectors.Aser         = (*Connector)(nil)
+)
+
+// New builds a Salesforce connector for cred. It checks the configuration
+// and the credential without network I/O; Connect (or the first call)
+// authenticates.
+func New(ctx context.Context, cred *credentials.Credential, opts ...connectors.Option) (*Connector, error) {
+	if cred == nil {
+		return nil, connectors.Errorf(connectors.CodeInvalidArgument, "salesforce: a credential is required")
+	}
+	if cred.AuthType != credentials.AuthOAuth2 {
+		return nil, connectors.Errorf(connectors.CodeInvalidArgument, "salesforce: auth type %q is not supported (want oauth2)", cred.AuthType)
+	}
+	if err := cred.Validate(); err != nil {
+		return nil, err
+	}
+	o := connectors.ApplyOptions(opts...)
+	set := resolveSettings(o)
+	if err := set.validate(); err != nil {
+		return nil, err
+	}
+	login, err := transport.ParseBaseURL(cred.InstanceURL, o.AllowInsecureLoopback, Product, "instance URL")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := transport.ParseBaseURL(cred.Get(credentials.KeyTokenURL), o.AllowInsecureLoopback, Product, "token URL"); err != nil {
+		return nil, err
+	}
+	c := &Connector{opts: o, set: set, cred: cred.Clone(), login: login, describe: map[string]*cachedDescribe{}}
+	c.life.Product = Product
+	c.plain, err = connkit.NewClient(Product, cred, o, connkit.ClientConfig{
+		DecodeError: decodeError,
+		ShouldRetry: shouldRetry,
+		Observe:     c.observe,
+	})
+	if err != nil {
+		return nil, err
+	}
+	grant, err := credentials.NewTokenFunc(cred, c.plain)
+	if err != nil {
+		return nil, err
+	}
+	c.tokens = connkit.TokenAuth(o, c.plain.Secrets(), grant, transport.WithOnToken(c.onToken))
+	c.client = c.plain.WithAuth(c.tokens)
+	c.audit = connkit.NewAuditor(Product, o)
+	c.actions = c.newActions()
+	return c, nil
+}
+
+// Product returns "salesforce".
+func (c *Connector) Product() string { return Product }
+
+// As exposes *Connector (see the package documentation).
+func (c *Connector) As(target any) bool {
+	if p, ok := target.(**Connector); ok {
+		*p = c
+		return true
+	}
+	return false
+}
+
+// Connect obtains a token (and so the instance URL). It is idempotent.
+func (c *Connector) Connect(ctx context.Context) error {
+	return c.life.Connect(ctx, func(ctx context.Context) error {
+		_, _, err := c.tokens.Token(ctx)
+		return err
+	})
+}
+
+// Close releases the connector; calls after it fail with ErrClosed.
+func (c *Connector) Close() error {
+	return c.life.Close(func() error { return nil })
+}
+
+// Test checks that the org answers and accepts the credential, and that it
+// serves the API version in use.
+func (c *Connector) Test(ctx context.Context) (connectors.Status, error) {
+	st := connectors.Status{Product: Product, CheckedAt: c.opts.Now(), APIVersion: c.set.apiVersion}
+	if err := c.Connect(ctx); err != nil {
+		return st, err
+	}
+	start := time.Now()
+	var versions []struct {
+		Version string `json:"version"`
+	}
+	if _, err := c.client.GetJSON(ctx, c.base().JoinPath("/services/data/").String(), nil, &versions); err != nil {
+		st.Reachable = errs.CodeOf(err) != errs.CodeUnavailable && errs.CodeOf(err) != errs.CodeTimeout
+		return st, err
+	}
+	st.Latency = time.Since(start)
+	st.Reachable, st.Authenticated = true, true
+	for _, v := range versions {
+		if v.Version == c.set.apiVersion {
+			st.Message = "API version " + v.Version + " available"
+			return st, nil
+		}
+	}
+	st.Message = "the org does not list API version " + c.set.apiVersion
+	return st, connectors.Errorf(connectors.CodeUnsupported, "salesforce: the org does not offer API version %s", c.set.apiVersion)
+}
+
+// onToken records the instance URL the token endpoint returned: every data
+// call goes there, not to the login host.
+func (c *Connector) onToken(tok *oauth2.Token) {
+	raw, _ := tok.Extra("instance_url").(string)
+	if raw == "" {
+		return
+	}
+	u, err := transport.ParseBaseURL(raw, c.opts.AllowInsecureLoopback, Product, "instance_url")
+	if err != nil {
+		c.opts.Logger.Warn("salesforce: ignoring an instance_url that is not HTTPS", "host", hostOf(raw))
+		return
+	}
+	c.mu.Lock()
+	c.instance = u
+	c.mu.Unlock()
+}
+
+func hostOf(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		return u.Host
+	}
+	return ""
+}
+
+// base is the URL data calls go to: the token's instance_url, else the
+// credential's instance URL.
+func (c *Connector) base() *url.URL {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.instance != nil {
+		u := *c.instance
+		return &u
+	}
+	u := *c.login
+	return &u
+}
+
+// apiURL builds {instance}/services/data/vXX.X/{path}.
+func (c *Connector) apiURL(path string, q url.Values) string {
+	u := c.base().JoinPath("/services/data/v"+c.set.apiVersion, path)
+	if len(q) > 0 {
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
+}
+
+// pathURL resolves a path Salesforce returned (nextRecordsUrl) against the
+// instance URL, refusing anything that would leave it.
+func (c *Connector) pathURL(path string) (string, error) {
+	if !strings.HasPrefix(path, "/services/data/") || strings.Contains(path, "//") || strings.Contains(path, "..") {
+		return "", &errs.Error{Code: errs.CodeInternal, Product: Product, Message: "salesforce returned an unexpected next-page path"}
+	}
+	b := c.base()
+	u, err := url.Parse(path)
+	if err != nil {
+		return "", &errs.Error{Code: errs.CodeInternal, Product: Product, Message: "salesforce returned a malformed next-page path"}
+	}
+	return b.ResolveReference(u).String(), nil
+}
+
+// ---- limits ----
+
+// observe reads Sforce-Limit-Info ("api-usage=10018/100000") from every
+// response.
+func (c *Connector) observe(resp *http.Response) {
+	if used, max, ok := parseLimitInfo(resp.Header.Get("Sforce-Limit-Info")); ok {
+		c.used.Store(used)
+		c.max.Store(max)
+	}
+}
+
+func parseLimitInfo(h string) (used, max int64, ok bool) {
+	for _, part := range strings.Split(h, ",") {
+		v, found := strings.CutPrefix(strings.TrimSpace(part), "api-usage=")
+		if !found {
+			continue
+		}
+		a, b, found := strings.Cut(v, "/")
+		if !found {
+			return 0, 0, false
+		}
+		u, err1 := strconv.ParseInt(a, 10, 64)
+		m, err2 := strconv.ParseInt(b, 10, 64)
+		if err1 != nil || err2 != nil || m <= 0 || u < 0 {
+			return 0, 0, false
+		}
+		return u, m, true
+	}
+	return 0, 0, false
+}
+
+// Usage is the org's daily API usage as last reported by Salesforce.
+type Usage struct {
+	Used, Max int64
+}
+
+// Remaining returns the calls left today, or -1 when not known yet.
+func (u Usage) Remaining() int64 {
+	if u.Max <= 0 {
+		return -1
+	}
+	return u.Max - u.Used
+}
+
+// Usage returns the daily API usage from the last response's
+// Sforce-Limit-Info header (zero before the first call).
+func (c *Connector) Usage() Usage { return Usage{Used: c.used.Load(), Max: c.max.Load()} }
+
+// checkReserve refuses a call once usage reached the reserve fraction of
+// the daily allocation.
+func (c *Connector) checkReserve() error {
+	if c.set.reserve <= 0 {
+		return nil
+	}
+	u := c.Usage()
+	if u.Max <= 0 {
+		return nil
+	}
+	if float64(u.Used) >= c.set.reserve*float64(u.Max) {
+		return (&errs.Error{Code: errs.CodeRateLimited, Product: Product, VendorCode: "API_RESERVE",
+			Message: fmt.Sprintf("salesforce: %d of %d daily API calls used; the connector keeps %.0f%% in reserve for the org's other integrations",
+				u.Used, u.Max, 100*(1-c.set.reserve))}).WithDetail("quota", "reserve")
+	}
+	return nil
+}
+
+// get sends a GET through the reserve check and decodes JSON.
+func (c *Connector) getJSON(ctx context.Context, rawURL string, header http.Header, v any) (*transport.Response, error) {
+	if err := c.checkReserve(); err != nil {
+		return nil, err
+	}
+	return c.client.GetJSON(ctx, rawURL, header, v)
+}
+
+// ---- describe ----
+
+type cachedGlobal struct {
+	at      time.Time
+	objects []globalObject
+}
+
+type globalObject struct {
+	Name      string `json:"name"`
+	Label     string `json:"label"`
+	Queryable bool   `json:"queryable"`
+	Custom    bool   `json:"custom"`
+	KeyPrefix string `json:"keyPrefix"`
+}
+
+type cachedDescribe struct {
+	at     time.Time
+	raw    describeResult
+	schema connectors.EntitySchema
+}
+
+type describeResult struct {
+	Name      string          `json:"name"`
+	Label     string          `json:"label"`
+	Queryable bool            `json:"queryable"`
+	Fields    []describeField `json:"fields"`
+}
+
+type describeField struct {
+	Name       string `json:"name"`
+	Type       string `json:"type"`
+	Label      string `json:"label"`
+	Nillable   bool   `json:"nillable"`
+	Filterable bool   `json:"filterable"`
+	Sortable   bool   `json:"sortable"`
+	Length     int    `json:"length"`
+}
+
+// Entities lists the queryable sObjects (the global describe, cached).
+func (c *Connector) Entities(ctx context.Context) ([]string, error) {
+	if err := c.life.Check(); err != nil {
+		return nil, err
+	}
+	g, err := c.globalDescribe(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, 0, len(g.objects))
+	for _, o := range g.objects {
+		if o.Queryable {
+			out = append(out, o.Name)
+		}
+	}
+	return out, nil
+}
+
+func (c *Connector) globalDescribe(ctx context.Context) (*cachedGlobal, error) {
+	c.mu.Lock()
+	g := c.global
+	c.mu.Unlock()
+	if g != nil && time.Since(g.at) < c.set.describeTTL {
+		return g, nil
+	}
+	var body struct {
+		SObjects []globalObject `json:"sobjects"`
+	}
+	if _, err := c.getJSON(ctx, c.apiURL("sobjects/", nil), nil, &body); err != nil {
+		return nil, err
+	}
+	g = &cachedGlobal{at: time.Now(), objects: body.SObjects}
+	c.mu.Lock()
+	c.global = g
+	c.mu.Unlock()
+	return g, nil
+}
+
+// Schema describes an sObject (cached per connector): field types mapped to
+// portable types, nullability, filterable and sortable flags.
+func (c *Connector) Schema(ctx context.Context, entity string) (connectors.EntitySchema, error) {
+	if err := c.life.Check(); err != nil {
+		return connectors.EntitySchema{}, err
+	}
+	d, err := c.describeObject(ctx, entity)
+	if err != nil {
+		return connectors.EntitySchema{}, err
+	}
+	return d.schema, nil
+}
+
+func (c *Connector) describeObject(ctx context.Context, entity string) (*cachedDescribe, error) {
+	if !validName(entity) {
+		return nil, &errs.Error{Code: errs.CodeNotFound, Product: Product, VendorCode: "INVALID_TYPE",
+			Message: fmt.Sprintf("salesforce: %q is not an sObject name", entity)}
+	}
+	key := strings.ToLower(entity)
+	c.mu.Lock()
+	d := c.describe[key]
+	c.mu.Unlock()
+	if d != nil && time.Since(d.at) < c.set.describeTTL {
+		return d, nil
+	}
+	var raw describeResult
+	if _, err := c.getJSON(ctx, c.apiURL("sobjects/"+entity+"/describe", nil), nil, &raw); err != nil {
+		return nil, err
+	}
+	d = &cachedDescribe{at: time.Now(), raw: raw, schema: schemaOf(raw)}
+	c.mu.Lock()
+	c.describe[key] = d
+	c.mu.Unlock()
+	return d, nil
+}
+
+// validName reports whether s can be an sObject or field API name, so that
+// it is safe in a URL path and in SOQL.
+func validName(s string) bool {
+	if s == "" || len(s) > 80 {
+		return false
+	}
+	for i, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z':
+		case (r >= '0' && r <= '9' || r == '_') && i > 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func schemaOf(d describeResult) connectors.EntitySchema {
+	s := connectors.EntitySchema{Entity: d.Name, Label: d.Label, Key: []string{"Id"}}
+	for _, f := range d.Fields {
+		s.Fields = append(s.Fields, connectors.Field{Name: f.Name, Type: fieldType(f.Type), VendorType: f.Type,
+			Nullable: f.Nillable, Label: f.Label, Filterable: f.Filterable, Sortable: f.Sortable})
+	}
+	return s
+}
+
+// fieldType maps a Salesforce field type to a portable type.
+func fieldType(t string) connectors.FieldType {
+	switch t {
+	case "boolean":
+		return connectors.TypeBool
+	case "int", "long":
+		return connectors.TypeInt
+	case "double", "currency", "percent":
+		return connectors.TypeFloat
+	case "date":
+		return connectors.TypeDate
+	case "datetime":
+		return connectors.TypeDateTime
+	case "address", "location", "complexvalue":
+		return connectors.TypeObject
+	case "base64":
+		return connectors.TypeBinary
+	case "multipicklist":
+		return connectors.TypeString
+	}
+	return connectors.TypeString // id, reference, string, textarea, picklist, url, email, phone, combobox, encryptedstring, time
+}
+
+func mustParse(raw string) *url.URL {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return &url.URL{}
+	}
+	return u
+}
