@@ -275,10 +275,21 @@ func (c *Connector) resultsChunk(ctx context.Context, j bulkJob, ty typer, locat
 		return pager.Page{}, err
 	}
 	defer sr.Body.Close()
-	n, _ := strconv.Atoi(sr.Header.Get("Sforce-NumberOfRecords"))
+	n, hasCount := -1, false
+	if h := sr.Header.Get("Sforce-NumberOfRecords"); h != "" {
+		if v, err := strconv.Atoi(h); err == nil && v >= 0 {
+			n, hasCount = v, true
+		}
+	}
 	recs, err := decodeCSV(sr.Body, ty, n)
 	if err != nil {
 		return pager.Page{}, err
+	}
+	if hasCount && len(recs) != n {
+		// A chunk cut at a row boundary parses cleanly: the header is the
+		// only witness.
+		return pager.Page{}, &errs.Error{Code: errs.CodeUnavailable, Product: Product, Retryable: true, Err: errs.ErrIncomplete,
+			Message: fmt.Sprintf("salesforce: bulk job %s results chunk has %d records, Sforce-NumberOfRecords says %d", j.ID, len(recs), n)}
 	}
 	page := pager.Page{Records: recs, Total: j.NumberRecordsProcessed, HasTotal: true}
 	next := sr.Header.Get("Sforce-Locator")

@@ -673,3 +673,21 @@ func TestResidualFilterFoldsCase(t *testing.T) {
 		t.Errorf("pushed (-) and client-side (+) filtering disagree:\n%s", diff)
 	}
 }
+
+// TestBulkChunkCountChecked: a results chunk cut at a row boundary is valid
+// CSV; Sforce-NumberOfRecords gives it away.
+func TestBulkChunkCountChecked(t *testing.T) {
+	srv := fakesf.New(fakesf.Config{})
+	defer srv.Close()
+	srv.Seed("Account", 40)
+	srv.CutBulkRows(3)
+	c := open(t, srv, refreshCred(srv))
+	st, err := c.StartExport(t.Context(), connectors.Query{Entity: "Account"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = connectors.Collect(c.ExportResults(t.Context(), st.ID))
+	if !errors.Is(err, connectors.ErrIncomplete) || !strings.Contains(err.Error(), "Sforce-NumberOfRecords says 40") {
+		t.Errorf("a chunk short of its count: %v", err)
+	}
+}

@@ -25,6 +25,14 @@ type job struct {
 	processed int
 }
 
+// CutBulkRows makes results chunks omit their last n rows while still
+// announcing the full count in Sforce-NumberOfRecords.
+func (s *Server) CutBulkRows(n int) {
+	s.mu.Lock()
+	s.cutRows = n
+	s.mu.Unlock()
+}
+
 // FailNextJob makes the next bulk job end in state Failed with msg.
 func (s *Server) FailNextJob(msg string) {
 	s.mu.Lock()
@@ -198,7 +206,10 @@ func (s *Server) bulkResults(w http.ResponseWriter, r *http.Request, version, id
 	cw := csv.NewWriter(w)
 	_ = cw.Write(j.cur.fields)
 	row := make([]string, len(j.cur.fields))
-	for i := off; i < end; i++ {
+	s.mu.Lock()
+	last := end - s.cutRows
+	s.mu.Unlock()
+	for i := off; i < end && i < last; i++ {
 		idx := i
 		if !j.cur.all {
 			idx = j.cur.rows[i]

@@ -65,6 +65,7 @@ type Server struct {
 	calls    map[string]int
 	issued   []string
 	failNext string
+	cutRows  int
 }
 
 // New starts a fake org on a TLS loopback server. Use Server.Client() as the
