@@ -305,7 +305,9 @@ func TestBodyReplayedOnRetry(t *testing.T) {
 
 func TestStallRetriedAfterAttemptTimeout(t *testing.T) {
 	s := newServer(t, okJSON)
-	c, _ := newClient(t, s, func(cfg *Config) { cfg.AttemptTimeout = 100 * time.Millisecond })
+	// Long enough for a TLS dial under -race on a loaded machine, short
+	// enough to keep the test quick.
+	c, _ := newClient(t, s, func(cfg *Config) { cfg.AttemptTimeout = 300 * time.Millisecond })
 	s.faults.Next(fault.Stall, 1)
 	resp, err := c.Get(t.Context(), s.URL+"/x", nil)
 	if err != nil {

@@ -212,10 +212,15 @@ func (f *Injector) serve(kind Kind, w http.ResponseWriter, r *http.Request, next
 		t := time.NewTimer(f.StallFor)
 		defer t.Stop()
 		select {
-		case <-r.Context().Done():
 		case <-t.C:
 			writeJSON(w, http.StatusGatewayTimeout, `{"error":"timeout"}`)
+		case <-r.Context().Done():
+			// The client gave up. Returning would make net/http send an
+			// implicit empty 200; a stalled server never answers, so the
+			// connection is cut instead.
+			panic(http.ErrAbortHandler)
 		case <-f.stop:
+			panic(http.ErrAbortHandler)
 		}
 	case Reset, Truncated:
 		rec := httptest.NewRecorder()
