@@ -64,7 +64,7 @@ var parityScenario = []step{
 	{name: "balance after", action: workdaysim.CapGetBalance, params: map[string]any{"employee_id": "EMP001", "as_of_date": "2026-02-01"}, p: human("EMP001")},
 	{name: "update", action: workdaysim.CapUpdateEmployee, params: map[string]any{"employee_id": "EMP003",
 		"updates": map[string]any{"job": map[string]any{"title": "Staff Engineer"}, "phone": map[string]any{"mobile": "+1-415-555-0199"}},
-		"reason": "promotion"}, p: human("hr1")},
+		"reason":  "promotion"}, p: human("hr1")},
 	{name: "terminate", action: workdaysim.CapTerminateEmployee, params: map[string]any{"employee_id": "EMP003", "termination_date": "2026-02-13",
 		"reason_code": "VOLUNTARY_RESIGNATION", "notes": "moving abroad"}, p: human("hr1")},
 	{name: "terminate again", action: workdaysim.CapTerminateEmployee, params: map[string]any{"employee_id": "EMP003", "termination_date": "2026-02-13",

@@ -386,22 +386,22 @@ var apiRoutes map[string]apiRoute
 
 func init() {
 	apiRoutes = map[string]apiRoute{
-		"v1 GET workers":                              {"", false, (*HTTPHandler).listWorkers},
-		"v1 GET workers/{ID}":                         {CapGetEmployee, false, (*HTTPHandler).getWorker},
-		"v1 GET workers/{ID}/directReports":           {CapListDirectReports, false, (*HTTPHandler).directReports},
-		"v1 GET workers/{ID}/paySlips":                {CapListPayStatements, false, (*HTTPHandler).paySlips},
-		"v1 POST workers/{ID}/jobChanges":             {CapUpdateEmployee, true, (*HTTPHandler).jobChange},
-		"v1 GET supervisoryOrganizations":             {"", false, (*HTTPHandler).listOrganizations},
-		"v1 GET supervisoryOrganizations/{ID}":        {CapGetOrgChart, false, (*HTTPHandler).getOrganization},
-		"staffing/v6 POST workers/{ID}/terminations":  {CapTerminateEmployee, true, (*HTTPHandler).terminate},
-		"absenceManagement/v1 GET balances":           {CapGetBalance, false, (*HTTPHandler).balances},
+		"v1 GET workers":                                        {"", false, (*HTTPHandler).listWorkers},
+		"v1 GET workers/{ID}":                                   {CapGetEmployee, false, (*HTTPHandler).getWorker},
+		"v1 GET workers/{ID}/directReports":                     {CapListDirectReports, false, (*HTTPHandler).directReports},
+		"v1 GET workers/{ID}/paySlips":                          {CapListPayStatements, false, (*HTTPHandler).paySlips},
+		"v1 POST workers/{ID}/jobChanges":                       {CapUpdateEmployee, true, (*HTTPHandler).jobChange},
+		"v1 GET supervisoryOrganizations":                       {"", false, (*HTTPHandler).listOrganizations},
+		"v1 GET supervisoryOrganizations/{ID}":                  {CapGetOrgChart, false, (*HTTPHandler).getOrganization},
+		"staffing/v6 POST workers/{ID}/terminations":            {CapTerminateEmployee, true, (*HTTPHandler).terminate},
+		"absenceManagement/v1 GET balances":                     {CapGetBalance, false, (*HTTPHandler).balances},
 		"absenceManagement/v1 GET workers/{ID}/timeOffDetails":  {CapListRequests, false, (*HTTPHandler).timeOffDetails},
 		"absenceManagement/v1 POST workers/{ID}/requestTimeOff": {CapRequestTimeOff, true, (*HTTPHandler).requestTimeOff},
 		"businessProcess/v1 GET events/{ID}":                    {CapGetRequest, false, (*HTTPHandler).getEvent},
 		"businessProcess/v1 POST events/{ID}/cancel":            {CapCancelTimeOff, true, (*HTTPHandler).cancelEvent},
 		"businessProcess/v1 POST eventSteps/{ID}/approve":       {CapApproveTimeOff, true, (*HTTPHandler).approveStep},
-		"wql/v1 POST data": {"", false, (*HTTPHandler).wql},
-		"wql/v1 GET data":  {"", false, (*HTTPHandler).wql},
+		"wql/v1 POST data":                                      {"", false, (*HTTPHandler).wql},
+		"wql/v1 GET data":                                       {"", false, (*HTTPHandler).wql},
 	}
 }
 
@@ -1078,4 +1078,3 @@ func writeReport(w http.ResponseWriter, format string, cols []string, rows func(
 }
 
 var _ http.Handler = (*HTTPHandler)(nil)
-
