@@ -119,4 +119,3 @@ func baselineFetch(b *testing.B, client *http.Client, base, tok string) int {
 		}
 	}
 }
-
