@@ -208,9 +208,9 @@ func (c *Connector) plan(ctx context.Context, sch connectors.EntitySchema, q con
 	}
 	switch q.Entity {
 	case EntityWorkers:
-		return c.walkREST(ctx, cfg, wdwire.ServiceCommon, compiled.Values, []string{"workers"}, decodeWorkers), nil
+		return c.walkREST(ctx, cfg, wdwire.ServiceCommon, compiled.Values, []string{"workers"}, decodeTyped[wdwire.Worker]), nil
 	case EntityOrganizations:
-		return c.walkREST(ctx, cfg, wdwire.ServiceCommon, compiled.Values, []string{"supervisoryOrganizations"}, decodeOrganizations), nil
+		return c.walkREST(ctx, cfg, wdwire.ServiceCommon, compiled.Values, []string{"supervisoryOrganizations"}, decodeTyped[wdwire.Organization]), nil
 	case EntityTimeOffBalances:
 		return c.walkREST(ctx, cfg, wdwire.ServiceAbsence, compiled.Values, []string{"balances"}, flatDecoder(sch)), nil
 	}
@@ -263,26 +263,19 @@ func (c *Connector) walkREST(ctx context.Context, cfg pager.Config, service stri
 	})
 }
 
-func decodeWorkers(resp *transport.Response) ([]connectors.Record, int64, error) {
-	var page wdwire.Page[wdwire.Worker]
+// decodeTyped reads a page of typed Workday resources (workers,
+// organizations) into the entity's records.
+func decodeTyped[T any, P interface {
+	*T
+	Record() map[string]any
+}](resp *transport.Response) ([]connectors.Record, int64, error) {
+	var page wdwire.Page[T]
 	if err := resp.DecodeJSON(&page); err != nil {
 		return nil, 0, err
 	}
 	out := make([]connectors.Record, len(page.Data))
 	for i := range page.Data {
-		out[i] = page.Data[i].Record()
-	}
-	return out, page.Total, nil
-}
-
-func decodeOrganizations(resp *transport.Response) ([]connectors.Record, int64, error) {
-	var page wdwire.Page[wdwire.Organization]
-	if err := resp.DecodeJSON(&page); err != nil {
-		return nil, 0, err
-	}
-	out := make([]connectors.Record, len(page.Data))
-	for i := range page.Data {
-		out[i] = page.Data[i].Record()
+		out[i] = P(&page.Data[i]).Record()
 	}
 	return out, page.Total, nil
 }
