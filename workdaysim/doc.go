@@ -209,6 +209,32 @@
 // native form, "workers?department=Engineering&status=ACTIVE&limit=10"
 // (see Simulator.Query).
 //
+// # HTTP handler
+//
+// Handler(sim) serves the simulator's one store on Workday's wire, for the
+// real Workday connector (package workday) and for non-Go clients
+// (examples/workdaysim-server): the OAuth token endpoint
+// /ccx/oauth2/{tenant}/token (refresh_token grant; the client by form or
+// Basic; invalid_client, invalid_grant), Bearer tokens or Basic auth for
+// the integration user on every other call, the REST services under
+// /ccx/api/{service}/{tenant} (common v1 workers, directReports, paySlips,
+// jobChanges, supervisoryOrganizations; absenceManagement v1 balances,
+// timeOffDetails, requestTimeOff; businessProcess v1 events, cancel,
+// eventSteps approve; staffing v6 terminations; wql v1 data) with {total,
+// data} pages (limit 1 to 100, offset) and {id, descriptor, href}
+// references, paths taking the id or the Employee_ID=ID form, RaaS
+// reports under /ccx/service/customreport2/{tenant}/{owner}/{report} as
+// Report_Entry JSON or CSV with prompts (Worker!WID included), and
+// Workday's error body {"error", "errors":[{"error", "field"}]} with the
+// error table's status. The simulator's latency and failures apply per
+// HTTP request (429 and 503 with Retry-After, 504); the token endpoint is
+// exempt. A write through the handler is visible to the simulator's
+// methods and the reverse. The ids of the simulator stand in for Workday
+// IDs. HandlerConfig sets the tenant and the development secrets;
+// Credential and BasicCredential give the credentials a host would store;
+// AddReport publishes extra reports (Financials). The handler does not
+// add to AuditTrail (the connector audits its calls).
+//
 // # As
 //
 // connectors.As(conn, &sim) with sim a *Simulator reaches the simulator

@@ -392,3 +392,19 @@ func parseNative(native string) (connectors.Query, error) {
 	q.Where = connectors.Conjoin(parts...)
 	return q, nil
 }
+
+// EntitySchema returns the schema of one of the entities Get serves, without
+// a simulator (the real Workday connector describes the same entities).
+func EntitySchema(name string) (connectors.EntitySchema, bool) {
+	e, ok := entities[name]
+	if !ok {
+		return connectors.EntitySchema{}, false
+	}
+	sch := e.schema
+	sch.Key = append([]string(nil), sch.Key...)
+	sch.Fields = append([]connectors.Field(nil), sch.Fields...)
+	return sch, true
+}
+
+// EntityNames lists the entities Get serves, sorted.
+func EntityNames() []string { return append([]string(nil), entityNames...) }

@@ -1,0 +1,300 @@
+package workday
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	connectors "github.com/xlr8/connectors"
+	"github.com/xlr8/connectors/internal/errs"
+	"github.com/xlr8/connectors/internal/pager"
+	"github.com/xlr8/connectors/internal/transport"
+	"github.com/xlr8/connectors/internal/wdwire"
+	"github.com/xlr8/connectors/translate"
+	"github.com/xlr8/connectors/workdaysim"
+)
+
+// The entities.
+const (
+	EntityWorkers         = workdaysim.EntityWorkers
+	EntityOrganizations   = workdaysim.EntityOrganizations
+	EntityTimeOffBalances = workdaysim.EntityTimeOffBalances
+	EntityTimeOffRequests = workdaysim.EntityTimeOffRequests
+	EntityPayStatements   = workdaysim.EntityPayStatements
+	EntityJournalEntries  = "journal_entries"
+	EntitySuppliers       = "suppliers"
+)
+
+// defaultReports name the custom reports behind the RaaS-backed entities.
+var defaultReports = map[string]string{
+	EntityTimeOffRequests: wdwire.ReportTimeOffRequests,
+	EntityPayStatements:   wdwire.ReportPayStatements,
+	EntityJournalEntries:  "Journal_Entries",
+	EntitySuppliers:       "Suppliers",
+}
+
+// finsSchemas describe the Financials reports' columns the connector
+// expects (the report aliases lowercased).
+var finsSchemas = map[string]connectors.EntitySchema{
+	EntityJournalEntries: {Entity: EntityJournalEntries, Canonical: "journal_entry", Label: "Journal entries", Key: []string{"journal_id"},
+		Fields: fields("journal_id", "company", "ledger", "accounting_date:date", "memo", "status", "total_debit:float", "total_credit:float", "currency")},
+	EntitySuppliers: {Entity: EntitySuppliers, Canonical: "supplier", Label: "Suppliers", Key: []string{"supplier_id"},
+		Fields: fields("supplier_id", "supplier_name", "status", "tax_id", "currency", "payment_terms")},
+}
+
+func fields(spec ...string) []connectors.Field {
+	out := make([]connectors.Field, len(spec))
+	for i, s := range spec {
+		name, typ, _ := strings.Cut(s, ":")
+		t := connectors.TypeString
+		switch typ {
+		case "date":
+			t = connectors.TypeDate
+		case "float":
+			t = connectors.TypeFloat
+		}
+		out[i] = connectors.Field{Name: name, Type: t, Nullable: true, Label: wdwire.Alias(name), Filterable: true}
+	}
+	return out
+}
+
+func (c *Connector) entityNames() []string {
+	if c.product == ProductFins {
+		return []string{EntityJournalEntries, EntitySuppliers}
+	}
+	return []string{EntityOrganizations, EntityPayStatements, EntityTimeOffBalances, EntityTimeOffRequests, EntityWorkers}
+}
+
+// Entities lists the entities Get serves: the HCM ones (workers,
+// organizations, time_off_balances over REST; time_off_requests,
+// pay_statements over RaaS) or the Financials ones (journal_entries,
+// suppliers over RaaS).
+func (c *Connector) Entities(ctx context.Context) ([]string, error) {
+	if err := c.life.Check(); err != nil {
+		return nil, err
+	}
+	return c.entityNames(), nil
+}
+
+// Schema describes an entity; an unknown one is NOT_FOUND.
+func (c *Connector) Schema(ctx context.Context, entity string) (connectors.EntitySchema, error) {
+	if err := c.life.Check(); err != nil {
+		return connectors.EntitySchema{}, err
+	}
+	return c.schema(entity)
+}
+
+func (c *Connector) schema(entity string) (connectors.EntitySchema, error) {
+	if slices.Contains(c.entityNames(), entity) {
+		if s, ok := finsSchemas[entity]; ok {
+			s.Fields = slices.Clone(s.Fields)
+			return s, nil
+		}
+		if s, ok := workdaysim.EntitySchema(entity); ok {
+			return s, nil
+		}
+	}
+	return connectors.EntitySchema{}, &errs.Error{Code: errs.CodeNotFound, Product: c.product, VendorCode: ErrCodeNotFound,
+		Message: fmt.Sprintf("workday: no entity %q (%s serves %s)", entity, c.product, strings.Join(c.entityNames(), ", ")),
+		Details: map[string]any{"entity": entity, "known": c.entityNames()}}
+}
+
+// Get streams an entity's records: REST collections page by page
+// (limit/offset, checked against total), RaaS reports decoded row by row.
+// Where is pushed down where Workday filters (the workers name search, a
+// report's prompts) and evaluated here for the rest; Fields select; Limit
+// and Resume work as everywhere. OrderBy may only be the key ascending.
+// AsOf and Since are UNSUPPORTED: Workday's REST collections take neither,
+// and a report's effective-date prompt is the report's own (use Query).
+func (c *Connector) Get(ctx context.Context, q connectors.Query) iter.Seq2[connectors.Record, error] {
+	if err := c.life.Check(); err != nil {
+		return connectors.Errored(err)
+	}
+	if err := q.Validate(); err != nil {
+		return connectors.Errored(errs.As(err, c.product))
+	}
+	sch, err := c.schema(q.Entity)
+	if err != nil {
+		return connectors.Errored(err)
+	}
+	if err := c.checkQuery(sch, q); err != nil {
+		return connectors.Errored(err)
+	}
+	return func(yield func(connectors.Record, error) bool) {
+		if err := c.Connect(ctx); err != nil {
+			yield(nil, err)
+			return
+		}
+		seq, err := c.plan(ctx, sch, q)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		for r, err := range seq {
+			if !yield(r, err) {
+				return
+			}
+		}
+	}
+}
+
+func (c *Connector) checkQuery(sch connectors.EntitySchema, q connectors.Query) error {
+	for i, name := range q.Fields {
+		if _, ok := sch.Field(name); !ok {
+			return (&errs.Error{Code: errs.CodeInvalidArgument, Product: c.product, Message: fmt.Sprintf("workday: %s has no field %q", q.Entity, name)}).
+				WithDetail("field", fmt.Sprintf("fields[%d]", i))
+		}
+	}
+	var bad string
+	connectors.Walk(q.Where, func(cmp connectors.Cmp) bool {
+		if _, ok := sch.Field(cmp.Field); !ok {
+			bad = cmp.Field
+			return false
+		}
+		return true
+	})
+	if bad != "" {
+		return (&errs.Error{Code: errs.CodeInvalidArgument, Product: c.product, Message: fmt.Sprintf("workday: %s has no field %q", q.Entity, bad)}).WithDetail("field", "where")
+	}
+	for _, o := range q.OrderBy {
+		if len(sch.Key) != 1 || o.Field != sch.Key[0] || o.Desc {
+			return &errs.Error{Code: errs.CodeUnsupported, Product: c.product,
+				Message: fmt.Sprintf("workday: %s comes in Workday's order (%s ascending) only; order by %s is not supported", q.Entity, strings.Join(sch.Key, ", "), o)}
+		}
+	}
+	if !q.AsOf.IsZero() {
+		return &errs.Error{Code: errs.CodeUnsupported, Product: c.product,
+			Message: "workday: AsOf is not supported by Get: Workday's REST collections take no effective date; run a report with its effective-date prompt through Query (raas:OWNER/REPORT?Effective_as_of_Date=YYYY-MM-DD)"}
+	}
+	if !q.Since.IsZero() {
+		return &errs.Error{Code: errs.CodeUnsupported, Product: c.product,
+			Message: "workday: Since is not supported by Get: Workday's REST collections offer no changed-since filter; use a report with a date prompt through Query"}
+	}
+	return nil
+}
+
+// plan builds the stream of a validated query.
+func (c *Connector) plan(ctx context.Context, sch connectors.EntitySchema, q connectors.Query) (iter.Seq2[connectors.Record, error], error) {
+	var params []translate.Param
+	switch q.Entity {
+	case EntityWorkers:
+		f := false
+		params = []translate.Param{{Field: "display_name", Op: connectors.OpStartsWith, Name: "search", Exact: &f, MinLen: 3}}
+	case EntityTimeOffRequests, EntityPayStatements:
+		params = translate.Prompts(map[string]string{"employee_id": wdwire.PromptEmployeeID})
+	}
+	nq := q
+	nq.Resume, nq.Fields, nq.Limit = "", nil, 0
+	compiled, err := translate.CompileParams(nq, params, translate.WithSchema(sch))
+	if err != nil {
+		return nil, err
+	}
+	cfg := pager.Config{Product: c.product, Query: q, Progress: c.opts.Progress}
+	if compiled.Residual != nil {
+		m, err := translate.NewMatcher(compiled.Residual)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Filter = m.Filter()
+	}
+	if len(q.Fields) > 0 {
+		fs := q.Fields
+		cfg.Project = func(r connectors.Record) connectors.Record { return r.Select(fs) }
+	}
+	switch q.Entity {
+	case EntityWorkers:
+		return c.walkREST(ctx, cfg, wdwire.ServiceCommon, compiled.Values, []string{"workers"}, decodeTyped[wdwire.Worker]), nil
+	case EntityOrganizations:
+		return c.walkREST(ctx, cfg, wdwire.ServiceCommon, compiled.Values, []string{"supervisoryOrganizations"}, decodeTyped[wdwire.Organization]), nil
+	case EntityTimeOffBalances:
+		return c.walkREST(ctx, cfg, wdwire.ServiceAbsence, compiled.Values, []string{"balances"}, flatDecoder(sch)), nil
+	}
+	report := c.set.reports[q.Entity]
+	if c.owner == "" {
+		return nil, c.noOwner()
+	}
+	return c.walkReport(ctx, cfg, c.owner, report, compiled.Values, "json", recordOfRow(sch)), nil
+}
+
+func (c *Connector) noOwner() error {
+	return &errs.Error{Code: errs.CodeInvalidArgument, Product: c.product,
+		Message: "workday: no report owner: set the credential's report_owner secret or WithReportOwner"}
+}
+
+// pageDecoder decodes a REST page body into records.
+type pageDecoder func(resp *transport.Response) (records []connectors.Record, total int64, err error)
+
+// walkREST streams a REST collection: the cursor is the offset, the total
+// is checked by the pager.
+func (c *Connector) walkREST(ctx context.Context, cfg pager.Config, service string, q url.Values, parts []string, decode pageDecoder) iter.Seq2[connectors.Record, error] {
+	return pager.Walk(ctx, cfg, func(ctx context.Context, req pager.Request) (pager.Page, error) {
+		offset := 0
+		if req.Cursor != "" {
+			n, err := strconv.Atoi(req.Cursor)
+			if err != nil || n < 0 {
+				return pager.Page{}, &errs.Error{Code: errs.CodeInvalidArgument, Product: c.product, Message: "workday: malformed page cursor"}
+			}
+			offset = n
+		}
+		pq := url.Values{}
+		for k, v := range q {
+			pq[k] = v
+		}
+		pq.Set("limit", strconv.Itoa(c.set.pageSize))
+		pq.Set("offset", strconv.Itoa(offset))
+		resp, err := c.client.Get(ctx, c.restURL(service, pq, parts...), http.Header{"Accept": {"application/json"}})
+		if err != nil {
+			return pager.Page{}, err
+		}
+		recs, total, err := decode(resp)
+		if err != nil {
+			return pager.Page{}, err
+		}
+		page := pager.Page{Records: recs, Total: total, HasTotal: true}
+		if next := offset + len(recs); len(recs) > 0 && int64(next) < total {
+			page.Next = strconv.Itoa(next)
+		}
+		return page, nil
+	})
+}
+
+// decodeTyped reads a page of typed Workday resources (workers,
+// organizations) into the entity's records.
+func decodeTyped[T any, P interface {
+	*T
+	Record() map[string]any
+}](resp *transport.Response) ([]connectors.Record, int64, error) {
+	var page wdwire.Page[T]
+	if err := resp.DecodeJSON(&page); err != nil {
+		return nil, 0, err
+	}
+	out := make([]connectors.Record, len(page.Data))
+	for i := range page.Data {
+		out[i] = P(&page.Data[i]).Record()
+	}
+	return out, page.Total, nil
+}
+
+// flatDecoder reads flat camelCase items into the schema's fields.
+func flatDecoder(sch connectors.EntitySchema) pageDecoder {
+	return func(resp *transport.Response) ([]connectors.Record, int64, error) {
+		var page wdwire.Page[map[string]any]
+		if err := resp.DecodeJSON(&page); err != nil {
+			return nil, 0, err
+		}
+		out := make([]connectors.Record, len(page.Data))
+		for i, item := range page.Data {
+			r := make(connectors.Record, len(sch.Fields))
+			for _, f := range sch.Fields {
+				r[f.Name] = item[wdwire.Camel(f.Name)]
+			}
+			out[i] = r
+		}
+		return out, page.Total, nil
+	}
+}
