@@ -4,7 +4,9 @@
 // NewProduct. Its 16 workday.* capabilities take and return exactly what
 // the Workday simulator (package workdaysim) does, so a host swaps one for
 // the other without changing a caller; workday/parity_test.go proves it
-// over HTTP against workdaysim.Handler.
+// over HTTP against workdaysim.Handler. The request and response types are
+// package wdapi's (which the simulator aliases), so importing workday does
+// not pull in the simulator.
 //
 // # Credential
 //

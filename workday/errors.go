@@ -11,26 +11,26 @@ import (
 	"github.com/xlr8/connectors/internal/errs"
 	"github.com/xlr8/connectors/internal/transport"
 	"github.com/xlr8/connectors/internal/wdwire"
-	"github.com/xlr8/connectors/workdaysim"
+	"github.com/xlr8/connectors/workday/wdapi"
 )
 
 // The vendor codes of the connector's errors: the simulator's (so that a
 // caller's error handling does not change when one is swapped for the
 // other), derived from Workday's error responses in decodeError.
 const (
-	ErrCodeEmployeeNotFound     = workdaysim.ErrCodeEmployeeNotFound
-	ErrCodeRequestNotFound      = workdaysim.ErrCodeRequestNotFound
-	ErrCodeStatementNotFound    = workdaysim.ErrCodeStatementNotFound
-	ErrCodeInsufficientBalance  = workdaysim.ErrCodeInsufficientBalance
-	ErrCodeInvalidDateRange     = workdaysim.ErrCodeInvalidDateRange
-	ErrCodeInvalidApprover      = workdaysim.ErrCodeInvalidApprover
-	ErrCodeAlreadyProcessed     = workdaysim.ErrCodeAlreadyProcessed
-	ErrCodeConnectorTimeout     = workdaysim.ErrCodeConnectorTimeout
-	ErrCodeConnectorUnavailable = workdaysim.ErrCodeConnectorUnavailable
-	ErrCodeRateLimited          = workdaysim.ErrCodeRateLimited
-	ErrCodeEmployeeInactive     = workdaysim.ErrCodeEmployeeInactive
-	ErrCodeValidation           = workdaysim.ErrCodeValidation
-	ErrCodeNotPermitted         = workdaysim.ErrCodeNotPermitted
+	ErrCodeEmployeeNotFound     = wdapi.ErrCodeEmployeeNotFound
+	ErrCodeRequestNotFound      = wdapi.ErrCodeRequestNotFound
+	ErrCodeStatementNotFound    = wdapi.ErrCodeStatementNotFound
+	ErrCodeInsufficientBalance  = wdapi.ErrCodeInsufficientBalance
+	ErrCodeInvalidDateRange     = wdapi.ErrCodeInvalidDateRange
+	ErrCodeInvalidApprover      = wdapi.ErrCodeInvalidApprover
+	ErrCodeAlreadyProcessed     = wdapi.ErrCodeAlreadyProcessed
+	ErrCodeConnectorTimeout     = wdapi.ErrCodeConnectorTimeout
+	ErrCodeConnectorUnavailable = wdapi.ErrCodeConnectorUnavailable
+	ErrCodeRateLimited          = wdapi.ErrCodeRateLimited
+	ErrCodeEmployeeInactive     = wdapi.ErrCodeEmployeeInactive
+	ErrCodeValidation           = wdapi.ErrCodeValidation
+	ErrCodeNotPermitted         = wdapi.ErrCodeNotPermitted
 	// ErrCodeNotFound is a 404 naming nothing the capabilities know (an
 	// unknown report, organization or path).
 	ErrCodeNotFound = "NOT_FOUND"
@@ -119,7 +119,7 @@ func decodeError(e *errs.Error, resp *transport.Response) *errs.Error {
 		return e
 	}
 	e.VendorCode = code
-	if ec, ok := workdaysim.LookupErrorCode(code); ok {
+	if ec, ok := wdapi.LookupErrorCode(code); ok {
 		e.Code = ec.Portable
 		if !ec.Retryable {
 			e.Retryable = false
@@ -140,7 +140,7 @@ func decodeError(e *errs.Error, resp *transport.Response) *errs.Error {
 // portable code and the status the simulator's table gives it.
 func (c *Connector) newError(code, msg string, details map[string]any) *connectors.Error {
 	e := &connectors.Error{Code: connectors.CodeInternal, VendorCode: code, Message: msg, Details: details, Product: c.product}
-	if ec, ok := workdaysim.LookupErrorCode(code); ok {
+	if ec, ok := wdapi.LookupErrorCode(code); ok {
 		e.Code, e.HTTPStatus, e.Retryable = ec.Portable, ec.HTTPStatus, ec.Retryable
 	}
 	return e
@@ -181,12 +181,12 @@ func (c *Connector) normalize(err error) error {
 		case connectors.CodeTimeout:
 			x.VendorCode = ErrCodeConnectorTimeout
 		case connectors.CodeUnsupported:
-			x.VendorCode = workdaysim.ErrCodeUnknownAction
+			x.VendorCode = wdapi.ErrCodeUnknownAction
 		case connectors.CodePermissionDenied:
 			x.VendorCode = ErrCodeNotPermitted
 		}
 	}
-	if ec, ok := workdaysim.LookupErrorCode(x.VendorCode); ok && x.HTTPStatus == 0 {
+	if ec, ok := wdapi.LookupErrorCode(x.VendorCode); ok && x.HTTPStatus == 0 {
 		x.HTTPStatus = ec.HTTPStatus
 	}
 	return x

@@ -14,54 +14,54 @@ import (
 	"github.com/xlr8/connectors/internal/connkit"
 	"github.com/xlr8/connectors/internal/errs"
 	"github.com/xlr8/connectors/internal/wdwire"
-	"github.com/xlr8/connectors/workdaysim"
+	"github.com/xlr8/connectors/workday/wdapi"
 )
 
 // The request and response types of the 16 capabilities are the
 // simulator's: the same fields, the same JSON, so that a caller does not
 // change when one is swapped for the other.
 type (
-	GetEmployeeRequest        = workdaysim.GetEmployeeRequest
-	Employee                  = workdaysim.Employee
-	EmployeeFull              = workdaysim.EmployeeFull
-	ListDirectReportsRequest  = workdaysim.ListDirectReportsRequest
-	DirectReport              = workdaysim.DirectReport
-	DirectReports             = workdaysim.DirectReports
-	GetOrgChartRequest        = workdaysim.GetOrgChartRequest
-	OrgNode                   = workdaysim.OrgNode
-	OrgChart                  = workdaysim.OrgChart
-	GetManagerChainRequest    = workdaysim.GetManagerChainRequest
-	ManagerChain              = workdaysim.ManagerChain
-	UpdateEmployeeRequest     = workdaysim.UpdateEmployeeRequest
-	UpdateEmployeeResponse    = workdaysim.UpdateEmployeeResponse
-	TerminateEmployeeRequest  = workdaysim.TerminateEmployeeRequest
-	TerminateEmployeeResponse = workdaysim.TerminateEmployeeResponse
-	GetBalanceRequest         = workdaysim.GetBalanceRequest
-	Balance                   = workdaysim.Balance
-	Balances                  = workdaysim.Balances
-	ListRequestsRequest       = workdaysim.ListRequestsRequest
-	RequestSummary            = workdaysim.RequestSummary
-	RequestList               = workdaysim.RequestList
-	GetRequestRequest         = workdaysim.GetRequestRequest
-	TimeOffRequest            = workdaysim.TimeOffRequest
-	RequestTimeOffRequest     = workdaysim.RequestTimeOffRequest
-	TimeOffSubmission         = workdaysim.TimeOffSubmission
-	ApproveTimeOffRequest     = workdaysim.ApproveTimeOffRequest
-	TimeOffApproval           = workdaysim.TimeOffApproval
-	CancelTimeOffRequest      = workdaysim.CancelTimeOffRequest
-	TimeOffCancellation       = workdaysim.TimeOffCancellation
-	GetCompensationRequest    = workdaysim.GetCompensationRequest
-	Compensation              = workdaysim.Compensation
-	GetPayStatementRequest    = workdaysim.GetPayStatementRequest
-	PayStatement              = workdaysim.PayStatement
-	ListPayStatementsRequest  = workdaysim.ListPayStatementsRequest
-	StatementSummary          = workdaysim.StatementSummary
-	PayStatementList          = workdaysim.PayStatementList
+	GetEmployeeRequest        = wdapi.GetEmployeeRequest
+	Employee                  = wdapi.Employee
+	EmployeeFull              = wdapi.EmployeeFull
+	ListDirectReportsRequest  = wdapi.ListDirectReportsRequest
+	DirectReport              = wdapi.DirectReport
+	DirectReports             = wdapi.DirectReports
+	GetOrgChartRequest        = wdapi.GetOrgChartRequest
+	OrgNode                   = wdapi.OrgNode
+	OrgChart                  = wdapi.OrgChart
+	GetManagerChainRequest    = wdapi.GetManagerChainRequest
+	ManagerChain              = wdapi.ManagerChain
+	UpdateEmployeeRequest     = wdapi.UpdateEmployeeRequest
+	UpdateEmployeeResponse    = wdapi.UpdateEmployeeResponse
+	TerminateEmployeeRequest  = wdapi.TerminateEmployeeRequest
+	TerminateEmployeeResponse = wdapi.TerminateEmployeeResponse
+	GetBalanceRequest         = wdapi.GetBalanceRequest
+	Balance                   = wdapi.Balance
+	Balances                  = wdapi.Balances
+	ListRequestsRequest       = wdapi.ListRequestsRequest
+	RequestSummary            = wdapi.RequestSummary
+	RequestList               = wdapi.RequestList
+	GetRequestRequest         = wdapi.GetRequestRequest
+	TimeOffRequest            = wdapi.TimeOffRequest
+	RequestTimeOffRequest     = wdapi.RequestTimeOffRequest
+	TimeOffSubmission         = wdapi.TimeOffSubmission
+	ApproveTimeOffRequest     = wdapi.ApproveTimeOffRequest
+	TimeOffApproval           = wdapi.TimeOffApproval
+	CancelTimeOffRequest      = wdapi.CancelTimeOffRequest
+	TimeOffCancellation       = wdapi.TimeOffCancellation
+	GetCompensationRequest    = wdapi.GetCompensationRequest
+	Compensation              = wdapi.Compensation
+	GetPayStatementRequest    = wdapi.GetPayStatementRequest
+	PayStatement              = wdapi.PayStatement
+	ListPayStatementsRequest  = wdapi.ListPayStatementsRequest
+	StatementSummary          = wdapi.StatementSummary
+	PayStatementList          = wdapi.PayStatementList
 )
 
 // AdminGroup is the principal group that may cancel anyone's request and
 // approve on another approver's behalf (as in the simulator).
-const AdminGroup = workdaysim.AdminGroup
+const AdminGroup = wdapi.AdminGroup
 
 // Capabilities lists the 16 workday.* capabilities.
 func (c *Connector) Capabilities() []connectors.Capability { return c.actions.Capabilities() }
@@ -83,24 +83,24 @@ type capFunc func(ctx context.Context, p connectors.Principal, params map[string
 
 func (c *Connector) newActions() *connkit.Actions {
 	handlers := map[string]capFunc{
-		workdaysim.CapGetEmployee:       handle(c, c.getEmployee),
-		workdaysim.CapGetEmployeeFull:   handle(c, c.getEmployeeFull),
-		workdaysim.CapListDirectReports: handle(c, c.listDirectReports),
-		workdaysim.CapGetOrgChart:       handle(c, c.getOrgChart),
-		workdaysim.CapGetManagerChain:   handle(c, c.getManagerChain),
-		workdaysim.CapUpdateEmployee:    handle(c, c.updateEmployee),
-		workdaysim.CapTerminateEmployee: handle(c, c.terminateEmployee),
-		workdaysim.CapGetBalance:        handle(c, c.getBalance),
-		workdaysim.CapListRequests:      handle(c, c.listRequests),
-		workdaysim.CapGetRequest:        handle(c, c.getRequest),
-		workdaysim.CapRequestTimeOff:    handle(c, c.requestTimeOff),
-		workdaysim.CapApproveTimeOff:    handle(c, c.approveTimeOff),
-		workdaysim.CapCancelTimeOff:     handle(c, c.cancelTimeOff),
-		workdaysim.CapGetCompensation:   handle(c, c.getCompensation),
-		workdaysim.CapGetPayStatement:   handle(c, c.getPayStatement),
-		workdaysim.CapListPayStatements: handle(c, c.listPayStatements),
+		wdapi.CapGetEmployee:       handle(c, c.getEmployee),
+		wdapi.CapGetEmployeeFull:   handle(c, c.getEmployeeFull),
+		wdapi.CapListDirectReports: handle(c, c.listDirectReports),
+		wdapi.CapGetOrgChart:       handle(c, c.getOrgChart),
+		wdapi.CapGetManagerChain:   handle(c, c.getManagerChain),
+		wdapi.CapUpdateEmployee:    handle(c, c.updateEmployee),
+		wdapi.CapTerminateEmployee: handle(c, c.terminateEmployee),
+		wdapi.CapGetBalance:        handle(c, c.getBalance),
+		wdapi.CapListRequests:      handle(c, c.listRequests),
+		wdapi.CapGetRequest:        handle(c, c.getRequest),
+		wdapi.CapRequestTimeOff:    handle(c, c.requestTimeOff),
+		wdapi.CapApproveTimeOff:    handle(c, c.approveTimeOff),
+		wdapi.CapCancelTimeOff:     handle(c, c.cancelTimeOff),
+		wdapi.CapGetCompensation:   handle(c, c.getCompensation),
+		wdapi.CapGetPayStatement:   handle(c, c.getPayStatement),
+		wdapi.CapListPayStatements: handle(c, c.listPayStatements),
 	}
-	caps := workdaysim.Capabilities()
+	caps := wdapi.Capabilities()
 	acts := make([]connkit.Action, 0, len(caps))
 	for _, cp := range caps {
 		acts = append(acts, connkit.Action{Capability: cp, Handle: connkit.Handler(handlers[cp.Name])})
@@ -218,7 +218,7 @@ func (c *Connector) getEmployee(ctx context.Context, _ connectors.Principal, req
 	if err != nil {
 		return nil, err
 	}
-	if out.Status == workdaysim.StatusTerminated {
+	if out.Status == wdapi.StatusTerminated {
 		return nil, c.inactive(req.EmployeeID, "")
 	}
 	return out, nil
@@ -335,8 +335,8 @@ func (c *Connector) getOrgChart(ctx context.Context, _ connectors.Principal, req
 	if req.Depth != nil {
 		depth = *req.Depth
 	}
-	if depth < 0 || depth > workdaysim.MaxOrgChartDepth {
-		return nil, c.validationError("depth", fmt.Sprintf("%d is not between 0 and %d", depth, workdaysim.MaxOrgChartDepth))
+	if depth < 0 || depth > wdapi.MaxOrgChartDepth {
+		return nil, c.validationError("depth", fmt.Sprintf("%d is not between 0 and %d", depth, wdapi.MaxOrgChartDepth))
 	}
 	head := req.RootID
 	var org wdwire.Organization
@@ -402,7 +402,7 @@ func (c *Connector) getBalance(ctx context.Context, _ connectors.Principal, req 
 	return &Balances{EmployeeID: req.EmployeeID, AsOfDate: asOf, Balances: list}, nil
 }
 
-var requestStatuses = []string{workdaysim.RequestPending, workdaysim.RequestApproved, workdaysim.RequestCancelled, workdaysim.RequestDenied}
+var requestStatuses = []string{wdapi.RequestPending, wdapi.RequestApproved, wdapi.RequestCancelled, wdapi.RequestDenied}
 
 func (c *Connector) invalidDateRange(field string, start, end connectors.Date) *connectors.Error {
 	return c.newError(ErrCodeInvalidDateRange, fmt.Sprintf("%s: start date %s is after end date %s", field, start, end),

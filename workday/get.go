@@ -16,16 +16,16 @@ import (
 	"github.com/xlr8/connectors/internal/transport"
 	"github.com/xlr8/connectors/internal/wdwire"
 	"github.com/xlr8/connectors/translate"
-	"github.com/xlr8/connectors/workdaysim"
+	"github.com/xlr8/connectors/workday/wdapi"
 )
 
 // The entities.
 const (
-	EntityWorkers         = workdaysim.EntityWorkers
-	EntityOrganizations   = workdaysim.EntityOrganizations
-	EntityTimeOffBalances = workdaysim.EntityTimeOffBalances
-	EntityTimeOffRequests = workdaysim.EntityTimeOffRequests
-	EntityPayStatements   = workdaysim.EntityPayStatements
+	EntityWorkers         = wdapi.EntityWorkers
+	EntityOrganizations   = wdapi.EntityOrganizations
+	EntityTimeOffBalances = wdapi.EntityTimeOffBalances
+	EntityTimeOffRequests = wdapi.EntityTimeOffRequests
+	EntityPayStatements   = wdapi.EntityPayStatements
 	EntityJournalEntries  = "journal_entries"
 	EntitySuppliers       = "suppliers"
 )
@@ -95,7 +95,7 @@ func (c *Connector) schema(entity string) (connectors.EntitySchema, error) {
 			s.Fields = slices.Clone(s.Fields)
 			return s, nil
 		}
-		if s, ok := workdaysim.EntitySchema(entity); ok {
+		if s, ok := wdapi.EntitySchema(entity); ok {
 			return s, nil
 		}
 	}

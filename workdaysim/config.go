@@ -6,6 +6,7 @@ import (
 	"time"
 
 	connectors "github.com/xlr8/connectors"
+	"github.com/xlr8/connectors/workday/wdapi"
 )
 
 // Config is the simulation configuration: every field of the spec's
@@ -141,7 +142,7 @@ func (c Config) validate() error {
 		return bad("timeout_rate", "failure_rate + timeout_rate is %v, more than 1", c.FailureRate+c.TimeoutRate)
 	}
 	for name, r := range c.OperationLatency {
-		if _, ok := capabilityIndex[name]; !ok {
+		if _, ok := wdapi.Capability(name); !ok {
 			return bad("operation_latency."+name, "no such capability")
 		}
 		if r.MinMS < 0 || r.MaxMS < r.MinMS {

@@ -11,17 +11,19 @@ import (
 
 	connectors "github.com/xlr8/connectors"
 	"github.com/xlr8/connectors/internal/pager"
+	"github.com/xlr8/connectors/workday/wdapi"
 )
 
-// The entities Get serves.
+// The entities Get serves (their schemas are wdapi's).
 const (
-	EntityWorkers          = "workers"
-	EntityTimeOffRequests  = "time_off_requests"
-	EntityTimeOffBalances  = "time_off_balances"
-	EntityPayStatements    = "pay_statements"
-	EntityOrganizations    = "organizations"
-	payStatementYearsShown = 2 // the previous and the current year
+	EntityWorkers         = wdapi.EntityWorkers
+	EntityTimeOffRequests = wdapi.EntityTimeOffRequests
+	EntityTimeOffBalances = wdapi.EntityTimeOffBalances
+	EntityPayStatements   = wdapi.EntityPayStatements
+	EntityOrganizations   = wdapi.EntityOrganizations
 )
+
+const payStatementYearsShown = 2 // the previous and the current year
 
 // entity describes one entity: its schema and how to read a page of it.
 type entity struct {
@@ -33,25 +35,10 @@ type entity struct {
 	record func(s *store, pos int, today Date) (connectors.Record, bool)
 }
 
-func f(name string, t connectors.FieldType, nullable bool, label string) connectors.Field {
-	return connectors.Field{Name: name, Type: t, Nullable: nullable, Label: label, Filterable: true}
-}
-
-var (
-	tStr, tFloat, tDate, tDT, tInt = connectors.TypeString, connectors.TypeFloat, connectors.TypeDate, connectors.TypeDateTime, connectors.TypeInt
-)
-
 var entities = map[string]*entity{
 	EntityWorkers: {
-		schema: connectors.EntitySchema{Entity: EntityWorkers, Canonical: "worker", Label: "Workers", Key: []string{"employee_id"}, Fields: []connectors.Field{
-			f("employee_id", tStr, false, "Employee ID"), f("first_name", tStr, false, "First name"), f("last_name", tStr, false, "Last name"),
-			f("display_name", tStr, false, "Name"), f("email", tStr, false, "Work email"), f("title", tStr, false, "Job title"),
-			f("department", tStr, false, "Department"), f("department_id", tStr, false, "Department ID"), f("location", tStr, false, "Location"),
-			f("cost_center", tStr, false, "Cost center"), f("employee_type", tStr, false, "Employee type"),
-			f("manager_id", tStr, true, "Manager ID"), f("manager_name", tStr, true, "Manager"), f("status", tStr, false, "Status"),
-			f("start_date", tDate, false, "Start date"), f("termination_date", tDate, true, "Termination date"),
-		}},
-		size: func(s *store) int { return len(s.ids) },
+		schema: wdapi.MustEntitySchema(EntityWorkers),
+		size:   func(s *store) int { return len(s.ids) },
 		record: func(s *store, pos int, _ Date) (connectors.Record, bool) {
 			e := s.emps[s.ids[pos]]
 			r := connectors.Record{
@@ -70,14 +57,8 @@ var entities = map[string]*entity{
 		},
 	},
 	EntityTimeOffRequests: {
-		schema: connectors.EntitySchema{Entity: EntityTimeOffRequests, Canonical: "time_off_request", Label: "Time off requests", Key: []string{"request_id"}, Fields: []connectors.Field{
-			f("request_id", tStr, false, "Request ID"), f("employee_id", tStr, false, "Employee ID"), f("type", tStr, false, "Type"),
-			f("status", tStr, false, "Status"), f("start_date", tDate, false, "Start date"), f("end_date", tDate, false, "End date"),
-			f("hours", tFloat, false, "Hours"), f("notes", tStr, true, "Notes"), f("submitted_at", tDT, false, "Submitted at"),
-			f("approved_by", tStr, true, "Approved by"), f("approved_at", tDT, true, "Approved at"),
-			f("cancelled_by", tStr, true, "Cancelled by"), f("cancelled_at", tDT, true, "Cancelled at"),
-		}},
-		size: func(s *store) int { return len(s.reqOrder) },
+		schema: wdapi.MustEntitySchema(EntityTimeOffRequests),
+		size:   func(s *store) int { return len(s.reqOrder) },
 		record: func(s *store, pos int, _ Date) (connectors.Record, bool) {
 			r := s.requests[s.reqOrder[pos]]
 			rec := connectors.Record{
@@ -104,13 +85,8 @@ var entities = map[string]*entity{
 		},
 	},
 	EntityTimeOffBalances: {
-		schema: connectors.EntitySchema{Entity: EntityTimeOffBalances, Canonical: "time_off_balance", Label: "Time off balances", Key: []string{"employee_id", "type"}, Fields: []connectors.Field{
-			f("employee_id", tStr, false, "Employee ID"), f("type", tStr, false, "Type"), f("type_name", tStr, false, "Type name"),
-			f("available_hours", tFloat, false, "Available hours"), f("used_hours", tFloat, false, "Used hours"),
-			f("pending_hours", tFloat, false, "Pending hours"), f("accrual_rate_per_period", tFloat, false, "Accrual per period"),
-			f("max_carryover", tFloat, false, "Maximum carryover"),
-		}},
-		size: func(s *store) int { return len(s.balanceKeys) },
+		schema: wdapi.MustEntitySchema(EntityTimeOffBalances),
+		size:   func(s *store) int { return len(s.balanceKeys) },
 		record: func(s *store, pos int, _ Date) (connectors.Record, bool) {
 			k := s.balanceKeys[pos]
 			b := s.balances[k.emp][k.i]
@@ -120,17 +96,8 @@ var entities = map[string]*entity{
 		},
 	},
 	EntityPayStatements: {
-		schema: connectors.EntitySchema{Entity: EntityPayStatements, Canonical: "pay_statement", Label: "Pay statements", Key: []string{"employee_id", "statement_id"}, Fields: []connectors.Field{
-			f("statement_id", tStr, false, "Statement ID"), f("employee_id", tStr, false, "Employee ID"), f("year", tInt, false, "Year"),
-			f("pay_period_start", tDate, false, "Period start"), f("pay_period_end", tDate, false, "Period end"), f("pay_date", tDate, false, "Pay date"),
-			f("regular", tFloat, false, "Regular"), f("overtime", tFloat, false, "Overtime"), f("bonus", tFloat, false, "Bonus"),
-			f("gross", tFloat, false, "Gross"), f("federal_tax", tFloat, false, "Federal tax"), f("state_tax", tFloat, false, "State tax"),
-			f("social_security", tFloat, false, "Social security"), f("medicare", tFloat, false, "Medicare"),
-			f("health_insurance", tFloat, false, "Health insurance"), f("retirement_401k", tFloat, false, "401(k)"),
-			f("total_deductions", tFloat, false, "Total deductions"), f("net_pay", tFloat, false, "Net pay"),
-			f("ytd_gross", tFloat, false, "YTD gross"), f("ytd_taxes", tFloat, false, "YTD taxes"), f("ytd_net", tFloat, false, "YTD net"),
-		}},
-		size: func(s *store) int { return len(s.ids) * payStatementYearsShown * periodsPerYear },
+		schema: wdapi.MustEntitySchema(EntityPayStatements),
+		size:   func(s *store) int { return len(s.ids) * payStatementYearsShown * periodsPerYear },
 		record: func(s *store, pos int, today Date) (connectors.Record, bool) {
 			per := payStatementYearsShown * periodsPerYear
 			e := s.emps[s.ids[pos/per]]
@@ -150,11 +117,8 @@ var entities = map[string]*entity{
 		},
 	},
 	EntityOrganizations: {
-		schema: connectors.EntitySchema{Entity: EntityOrganizations, Canonical: "organization", Label: "Organizations", Key: []string{"organization_id"}, Fields: []connectors.Field{
-			f("organization_id", tStr, false, "Organization ID"), f("name", tStr, false, "Name"), f("head_id", tStr, true, "Head ID"),
-			f("head_name", tStr, true, "Head"), f("parent_id", tStr, true, "Parent ID"), f("headcount", tInt, false, "Active headcount"),
-		}},
-		size: func(s *store) int { return len(s.orgs) },
+		schema: wdapi.MustEntitySchema(EntityOrganizations),
+		size:   func(s *store) int { return len(s.orgs) },
 		record: func(s *store, pos int, _ Date) (connectors.Record, bool) {
 			o := s.orgs[pos]
 			r := connectors.Record{"organization_id": o.OrganizationID, "name": o.Name, "head_id": nil, "head_name": nil, "parent_id": nil}
@@ -395,16 +359,7 @@ func parseNative(native string) (connectors.Query, error) {
 
 // EntitySchema returns the schema of one of the entities Get serves, without
 // a simulator (the real Workday connector describes the same entities).
-func EntitySchema(name string) (connectors.EntitySchema, bool) {
-	e, ok := entities[name]
-	if !ok {
-		return connectors.EntitySchema{}, false
-	}
-	sch := e.schema
-	sch.Key = append([]string(nil), sch.Key...)
-	sch.Fields = append([]connectors.Field(nil), sch.Fields...)
-	return sch, true
-}
+func EntitySchema(name string) (connectors.EntitySchema, bool) { return wdapi.EntitySchema(name) }
 
 // EntityNames lists the entities Get serves, sorted.
-func EntityNames() []string { return append([]string(nil), entityNames...) }
+func EntityNames() []string { return wdapi.EntityNames() }

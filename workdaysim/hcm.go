@@ -17,13 +17,6 @@ type env struct {
 	cfg   *Config
 }
 
-// AdminGroup is the principal group that may cancel anyone's time off
-// request and approve on another approver's behalf.
-const AdminGroup = "workday_admins"
-
-// MaxOrgChartDepth bounds get_org_chart's depth.
-const MaxOrgChartDepth = 10
-
 func required(field, v string) error {
 	if strings.TrimSpace(v) == "" {
 		return validationError(field, "is required and must not be empty")
@@ -168,7 +161,7 @@ func (s *store) updateEmployee(en env, req UpdateEmployeeRequest) (out *UpdateEm
 	if err := required("employee_id", req.EmployeeID); err != nil {
 		return nil, err
 	}
-	values := req.Updates.values()
+	values := req.Updates.Values()
 	if len(values) == 0 {
 		return nil, validationError("updates", "sets no field")
 	}

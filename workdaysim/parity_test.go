@@ -15,6 +15,7 @@ import (
 
 	connectors "github.com/xlr8/connectors"
 	"github.com/xlr8/connectors/internal/connkit"
+	"github.com/xlr8/connectors/workday/wdapi"
 )
 
 // TestTypedMethodsMatchExecute runs the spec's examples in order through
@@ -54,8 +55,11 @@ func TestTypedMethodsMatchExecute(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		spec := capSpecs[capabilityIndex[gc.Capability]]
-		req := reflect.New(spec.in)
+		in, _, ok := wdapi.CapabilityTypes(gc.Capability)
+		if !ok {
+			t.Fatalf("no capability %s", gc.Capability)
+		}
+		req := reflect.New(in)
 		if err := connkit.Decode(rest, req.Interface()); err != nil {
 			t.Fatal(err)
 		}

@@ -11,6 +11,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	connectors "github.com/xlr8/connectors"
+	"github.com/xlr8/connectors/workday/wdapi"
 )
 
 //go:embed policy.yaml
@@ -95,9 +96,9 @@ func (p Policy) GroupCapabilities(group string) ([]string, error) {
 	set := map[string]bool{}
 	for _, e := range entries {
 		n := 0
-		for _, c := range capSpecs {
-			if matchPattern(e, c.name) {
-				set[c.name] = true
+		for _, c := range wdapi.Capabilities() {
+			if matchPattern(e, c.Name) {
+				set[c.Name] = true
 				n++
 			}
 		}
@@ -146,7 +147,7 @@ func (p Policy) expandRole(name string, set, visiting map[string]bool) error {
 	}
 	for _, g := range r.Grants {
 		n := 0
-		if _, ok := capabilityIndex[g]; ok {
+		if _, ok := wdapi.Capability(g); ok {
 			set[g] = true
 			n++
 		}
@@ -190,9 +191,9 @@ func (p Policy) Check() error {
 			grouped[c] = true
 		}
 	}
-	for _, c := range capSpecs {
-		if !grouped[c.name] {
-			return validationError("capability_groups", fmt.Sprintf("capability %s is in no group", c.name))
+	for _, c := range wdapi.Capabilities() {
+		if !grouped[c.Name] {
+			return validationError("capability_groups", fmt.Sprintf("capability %s is in no group", c.Name))
 		}
 	}
 	for _, r := range p.Roles {

@@ -12,6 +12,7 @@ import (
 	"github.com/xlr8/connectors/credentials"
 	"github.com/xlr8/connectors/internal/connkit"
 	"github.com/xlr8/connectors/internal/errs"
+	"github.com/xlr8/connectors/workday/wdapi"
 )
 
 func init() {
@@ -145,8 +146,8 @@ func action[Req, Resp any](s *Simulator, name string, fn op[Req, Resp]) connkit.
 // run waits the simulated latency, injects the configured failures (which
 // change nothing), then runs the operation on the current state.
 func run[Req, Resp any](ctx context.Context, s *Simulator, name string, p connectors.Principal, req Req, fn op[Req, Resp]) (*Resp, error) {
-	c := &capSpecs[capabilityIndex[name]]
-	if err := s.simulate(ctx, name, c.write); err != nil {
+	c, _ := wdapi.Capability(name)
+	if err := s.simulate(ctx, name, c.Write); err != nil {
 		return nil, err
 	}
 	now := s.be.clock.Now()

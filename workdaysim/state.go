@@ -347,49 +347,6 @@ func employeeField(path string) *employeeFieldSpec {
 	return nil
 }
 
-// values maps the path of each field an EmployeeUpdates sets to its value.
-func (u EmployeeUpdates) values() map[string]string {
-	out := map[string]string{}
-	set := func(path string, v *string) {
-		if v != nil {
-			out[path] = *v
-		}
-	}
-	if n := u.Name; n != nil {
-		set("name.first", n.First)
-		set("name.last", n.Last)
-		set("name.legal_first", n.LegalFirst)
-		set("name.legal_last", n.LegalLast)
-	}
-	set("email", u.Email)
-	set("personal_email", u.PersonalEmail)
-	if p := u.Phone; p != nil {
-		set("phone.work", p.Work)
-		set("phone.mobile", p.Mobile)
-	}
-	if j := u.Job; j != nil {
-		set("job.title", j.Title)
-		set("job.department", j.Department)
-		set("job.department_id", j.DepartmentID)
-		set("job.location", j.Location)
-		set("job.cost_center", j.CostCenter)
-		set("job.employee_type", j.EmployeeType)
-	}
-	if a := u.Address; a != nil {
-		set("address.street", a.Street)
-		set("address.city", a.City)
-		set("address.state", a.State)
-		set("address.postal_code", a.PostalCode)
-		set("address.country", a.Country)
-	}
-	if c := u.EmergencyContact; c != nil {
-		set("emergency_contact.name", c.Name)
-		set("emergency_contact.relationship", c.Relationship)
-		set("emergency_contact.phone", c.Phone)
-	}
-	return out
-}
-
 // ---- host-facing snapshots ----
 
 func (s *store) transaction(id string) (Transaction, bool) {

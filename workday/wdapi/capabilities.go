@@ -1,4 +1,4 @@
-package workdaysim
+package wdapi
 
 import (
 	"encoding/json"
@@ -69,11 +69,11 @@ func buildCapabilities() []connectors.Capability {
 	for i, c := range capSpecs {
 		in, err := schemaFor(c.in)
 		if err != nil {
-			panic(fmt.Sprintf("workdaysim: input schema of %s: %v", c.name, err))
+			panic(fmt.Sprintf("wdapi: input schema of %s: %v", c.name, err))
 		}
 		outSchema, err := schemaFor(c.out)
 		if err != nil {
-			panic(fmt.Sprintf("workdaysim: output schema of %s: %v", c.name, err))
+			panic(fmt.Sprintf("wdapi: output schema of %s: %v", c.name, err))
 		}
 		level := connectors.AuditStandard
 		if c.sensitive {
@@ -86,8 +86,14 @@ func buildCapabilities() []connectors.Capability {
 	return out
 }
 
-// capability returns the capability named name (one of the constants).
-func capability(name string) connectors.Capability { return capabilities[capabilityIndex[name]] }
+// Capability returns the capability named name.
+func Capability(name string) (connectors.Capability, bool) {
+	i, ok := capabilityIndex[name]
+	if !ok {
+		return connectors.Capability{}, false
+	}
+	return capabilities[i], true
+}
 
 // Capabilities returns the 16 capabilities, in the spec's order. The
 // result is a copy.
@@ -157,4 +163,14 @@ func usesOrgNode(t reflect.Type, seen map[reflect.Type]bool) bool {
 		}
 	}
 	return false
+}
+
+// CapabilityTypes returns the Go types of a capability's request and
+// response.
+func CapabilityTypes(name string) (request, response reflect.Type, ok bool) {
+	i, ok := capabilityIndex[name]
+	if !ok {
+		return nil, nil, false
+	}
+	return capSpecs[i].in, capSpecs[i].out, true
 }
