@@ -30,7 +30,8 @@ func ParseODataFilter(src string) (connectors.Expr, error) {
 		return nil, err
 	}
 	op := &odataParser{p}
-	e, err := op.or()
+	p.leaf = op.leaf
+	e, err := p.orExpr()
 	if err != nil {
 		return nil, err
 	}
@@ -42,72 +43,9 @@ func ParseODataFilter(src string) (connectors.Expr, error) {
 
 type odataParser struct{ *sqlParser }
 
-func (p *odataParser) or() (connectors.Expr, error) {
-	p.depth++
-	defer func() { p.depth-- }()
-	if p.depth > maxDepth {
-		return nil, p.fail("less nesting (at most 200 levels)")
-	}
-	first, err := p.and()
-	if err != nil {
-		return nil, err
-	}
-	if !p.isKw("or") {
-		return first, nil
-	}
-	list := connectors.Or{first}
-	for p.kw("or") {
-		e, err := p.and()
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, e)
-	}
-	return list, nil
-}
-
-func (p *odataParser) and() (connectors.Expr, error) {
-	first, err := p.unary()
-	if err != nil {
-		return nil, err
-	}
-	if !p.isKw("and") {
-		return first, nil
-	}
-	list := connectors.And{first}
-	for p.kw("and") {
-		e, err := p.unary()
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, e)
-	}
-	return list, nil
-}
-
-func (p *odataParser) unary() (connectors.Expr, error) {
-	if p.kw("not") {
-		p.depth++
-		defer func() { p.depth-- }()
-		if p.depth > maxDepth {
-			return nil, p.fail("less nesting (at most 200 levels)")
-		}
-		x, err := p.unary()
-		if err != nil {
-			return nil, err
-		}
-		return connectors.Not{X: x}, nil
-	}
-	if p.op("(") {
-		e, err := p.or()
-		if err != nil {
-			return nil, err
-		}
-		if err := p.expectOp(")"); err != nil {
-			return nil, err
-		}
-		return e, nil
-	}
+// leaf reads one OData comparison or function call; the sqlParser's
+// boolean grammar handles and, or, not and parentheses around it.
+func (p *odataParser) leaf() (connectors.Expr, error) {
 	t := p.peek()
 	if t.kind == tIdent && p.toks[p.i+1].kind == tOp && p.toks[p.i+1].text == "(" {
 		return p.call()

@@ -33,6 +33,9 @@ type sqlParser struct {
 	toks  []token
 	i     int
 	depth int
+	// leaf parses one comparison; nil means predicate. The boolean grammar
+	// around it (OR, AND, NOT, parentheses) is shared by every dialect.
+	leaf func() (connectors.Expr, error)
 }
 
 func newSQLParser(d *sqlDialect, src string) (*sqlParser, error) {
@@ -185,6 +188,9 @@ func (p *sqlParser) unary() (connectors.Expr, error) {
 			return nil, err
 		}
 		return e, nil
+	}
+	if p.leaf != nil {
+		return p.leaf()
 	}
 	return p.predicate()
 }
