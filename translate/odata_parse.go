@@ -200,16 +200,8 @@ func (p *odataParser) literal() (any, error) {
 			}
 			return nil, p.failAt(t, "a typed literal (datetime'...', datetimeoffset'...', guid'...')")
 		}
-		switch strings.ToLower(t.text) {
-		case "true":
-			p.i++
-			return true, nil
-		case "false":
-			p.i++
-			return false, nil
-		case "null":
-			p.i++
-			return nil, nil
+		if v, ok := p.keywordLiteral(); ok {
+			return v, nil
 		}
 	}
 	return nil, p.fail("a value (a 'string', a number, true, false, null, datetime'...' or datetimeoffset'...')")
@@ -271,17 +263,13 @@ func ParseOData(path string) (connectors.Query, error) {
 				q.OrderBy = append(q.OrderBy, o)
 			}
 		case "$top":
-			n, err := strconv.Atoi(val)
-			if err != nil || n < 0 {
-				return q, invalidf("OData: $top %q is not a non-negative integer", val)
+			if q.Limit, err = limitParam("OData", "$top", val); err != nil {
+				return q, err
 			}
-			q.Limit = n
 		case "asOfDate":
-			d, err := connectors.ParseDate(val)
-			if err != nil {
-				return q, invalidf("OData: asOfDate %q is not a date", val)
+			if q.AsOf, err = dateParam("OData", "asOfDate", val); err != nil {
+				return q, err
 			}
-			q.AsOf = d.Time()
 		}
 	}
 	if err := q.Validate(); err != nil {

@@ -266,16 +266,8 @@ var oracleDialect = &sqlDialect{
 			p.i++
 			return parseNumber(p, t, t.text)
 		case tIdent:
-			switch strings.ToUpper(t.text) {
-			case "TRUE":
-				p.i++
-				return true, nil
-			case "FALSE":
-				p.i++
-				return false, nil
-			case "NULL":
-				p.i++
-				return nil, nil
+			if v, ok := p.keywordLiteral(); ok {
+				return v, nil
 			}
 		}
 		return nil, p.fail("a value (a 'string', a number, true, false)")
@@ -356,17 +348,13 @@ func ParseOracle(path string) (connectors.Query, error) {
 				q.OrderBy = append(q.OrderBy, o)
 			}
 		case "limit":
-			n, err := strconv.Atoi(val)
-			if err != nil || n < 0 {
-				return q, invalidf("Oracle: limit %q is not a non-negative integer", val)
+			if q.Limit, err = limitParam("Oracle", "limit", val); err != nil {
+				return q, err
 			}
-			q.Limit = n
 		case "effectiveDate":
-			d, err := connectors.ParseDate(val)
-			if err != nil {
-				return q, invalidf("Oracle: effectiveDate %q is not a date", val)
+			if q.AsOf, err = dateParam("Oracle", "effectiveDate", val); err != nil {
+				return q, err
 			}
-			q.AsOf = d.Time()
 		}
 	}
 	if err := q.Validate(); err != nil {

@@ -37,16 +37,10 @@ func universalLiteral(p *sqlParser) (any, error) {
 		p.i++
 		return parseNumber(p, t, t.text)
 	case tIdent:
+		if v, ok := p.keywordLiteral(); ok {
+			return v, nil
+		}
 		switch strings.ToUpper(t.text) {
-		case "TRUE":
-			p.i++
-			return true, nil
-		case "FALSE":
-			p.i++
-			return false, nil
-		case "NULL":
-			p.i++
-			return nil, nil
 		case "DATE":
 			p.i++
 			st := p.peek()
@@ -173,24 +167,8 @@ func (p *sqlParser) query() (connectors.Query, error) {
 		}
 	}
 	if p.kw("ORDER") {
-		if err := p.expectKw("BY"); err != nil {
+		if q.OrderBy, err = p.orderBy(false); err != nil {
 			return q, err
-		}
-		for {
-			f, err := p.ident("a field name to order by")
-			if err != nil {
-				return q, err
-			}
-			o := connectors.Order{Field: f}
-			if p.kw("DESC") {
-				o.Desc = true
-			} else {
-				p.kw("ASC")
-			}
-			q.OrderBy = append(q.OrderBy, o)
-			if !p.op(",") {
-				break
-			}
 		}
 	}
 	if p.kw("LIMIT") {

@@ -303,16 +303,8 @@ func soqlParseLiteral(p *sqlParser) (any, error) {
 		}
 		return ts, nil
 	case tIdent:
-		switch strings.ToUpper(t.text) {
-		case "TRUE":
-			p.i++
-			return true, nil
-		case "FALSE":
-			p.i++
-			return false, nil
-		case "NULL":
-			p.i++
-			return nil, nil
+		if v, ok := p.keywordLiteral(); ok {
+			return v, nil
 		}
 		if isRelativeDate(t.text) {
 			return nil, unsupportedf("SOQL: the relative date literal %s has no fixed value; use a date such as 2024-01-31", t.text).
@@ -424,29 +416,8 @@ func ParseSOQL(src string) (connectors.Query, error) {
 		}
 	}
 	if p.kw("ORDER") {
-		if err := p.expectKw("BY"); err != nil {
+		if q.OrderBy, err = p.orderBy(true); err != nil {
 			return q, err
-		}
-		for {
-			f, err := p.ident("a field name to order by")
-			if err != nil {
-				return q, err
-			}
-			o := connectors.Order{Field: f}
-			if p.kw("DESC") {
-				o.Desc = true
-			} else {
-				p.kw("ASC")
-			}
-			if p.kw("NULLS") {
-				if !p.kw("FIRST") && !p.kw("LAST") {
-					return q, p.fail("FIRST or LAST after NULLS")
-				}
-			}
-			q.OrderBy = append(q.OrderBy, o)
-			if !p.op(",") {
-				break
-			}
 		}
 	}
 	if p.kw("LIMIT") {

@@ -3,6 +3,7 @@ package translate
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	connectors "github.com/xlr8/connectors"
 )
@@ -414,4 +415,74 @@ func parseWhere(d *sqlDialect, src, endExpect string) (connectors.Expr, error) {
 		return nil, p.fail(endExpect)
 	}
 	return e, nil
+}
+
+// keywordLiteral reads TRUE, FALSE or NULL (in any case), the literals every
+// dialect shares.
+func (p *sqlParser) keywordLiteral() (any, bool) {
+	t := p.peek()
+	if t.kind != tIdent {
+		return nil, false
+	}
+	switch strings.ToUpper(t.text) {
+	case "TRUE":
+		p.i++
+		return true, true
+	case "FALSE":
+		p.i++
+		return false, true
+	case "NULL":
+		p.i++
+		return nil, true
+	}
+	return nil, false
+}
+
+// orderBy reads the list after ORDER BY: fields with ASC or DESC, and, where
+// the dialect has them (SOQL), NULLS FIRST or NULLS LAST, which the Order
+// type does not carry and which are accepted and dropped.
+func (p *sqlParser) orderBy(nulls bool) ([]connectors.Order, error) {
+	if err := p.expectKw("BY"); err != nil {
+		return nil, err
+	}
+	var out []connectors.Order
+	for {
+		f, err := p.ident("a field name to order by")
+		if err != nil {
+			return nil, err
+		}
+		o := connectors.Order{Field: f}
+		if p.kw("DESC") {
+			o.Desc = true
+		} else {
+			p.kw("ASC")
+		}
+		if nulls && p.kw("NULLS") && !p.kw("FIRST") && !p.kw("LAST") {
+			return nil, p.fail("FIRST or LAST after NULLS")
+		}
+		out = append(out, o)
+		if !p.op(",") {
+			return out, nil
+		}
+	}
+}
+
+// limitParam reads a URL parameter holding a non-negative record count
+// ($top, limit).
+func limitParam(lang, name, val string) (int, error) {
+	n, err := strconv.Atoi(val)
+	if err != nil || n < 0 {
+		return 0, invalidf("%s: %s %q is not a non-negative integer", lang, name, val)
+	}
+	return n, nil
+}
+
+// dateParam reads a URL parameter holding an effective date (asOfDate,
+// effectiveDate).
+func dateParam(lang, name, val string) (time.Time, error) {
+	d, err := connectors.ParseDate(val)
+	if err != nil {
+		return time.Time{}, invalidf("%s: %s %q is not a date", lang, name, val)
+	}
+	return d.Time(), nil
 }

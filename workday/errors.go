@@ -164,33 +164,7 @@ func (c *Connector) required(field, v string) error {
 // the simulator's errors have them: a parameter error is VALIDATION_ERROR
 // (400), the action table's UNKNOWN_ACTION and NOT_PERMITTED get their
 // statuses.
-func (c *Connector) normalize(err error) error {
-	if err == nil {
-		return nil
-	}
-	var e *connectors.Error
-	if !errors.As(err, &e) {
-		return &connectors.Error{Code: connectors.CodeInternal, Product: c.product, Message: "unexpected failure", Err: err}
-	}
-	x := e.Clone()
-	x.Product = c.product
-	if x.VendorCode == "" && !errors.Is(x, connectors.ErrClosed) {
-		switch x.Code {
-		case connectors.CodeInvalidArgument:
-			x.VendorCode = ErrCodeValidation
-		case connectors.CodeTimeout:
-			x.VendorCode = ErrCodeConnectorTimeout
-		case connectors.CodeUnsupported:
-			x.VendorCode = wdapi.ErrCodeUnknownAction
-		case connectors.CodePermissionDenied:
-			x.VendorCode = ErrCodeNotPermitted
-		}
-	}
-	if ec, ok := wdapi.LookupErrorCode(x.VendorCode); ok && x.HTTPStatus == 0 {
-		x.HTTPStatus = ec.HTTPStatus
-	}
-	return x
-}
+func (c *Connector) normalize(err error) error { return wdapi.Normalize(c.product, err) }
 
 // httpStatusOf returns the status of a Workday error, or 0.
 func httpStatusOf(err error) (int, string) {

@@ -57,40 +57,9 @@ func notPermitted(msg string, details map[string]any) *connectors.Error {
 	return newError(ErrCodeNotPermitted, msg, details)
 }
 
-// normalize gives every error leaving the simulator a code of the table:
-// connkit's and the foundation's errors get their HTTP status and, when they
-// have none, a vendor code (INVALID_ARGUMENT is VALIDATION_ERROR, a context
-// deadline CONNECTOR_TIMEOUT). It returns a copy; the cause is kept.
-func normalize(err error) error {
-	if err == nil {
-		return nil
-	}
-	var e *connectors.Error
-	if !errors.As(err, &e) {
-		return &connectors.Error{Code: connectors.CodeInternal, Product: Product, Message: "unexpected failure", Err: err}
-	}
-	if e.Product == Product && e.HTTPStatus != 0 && e.VendorCode != "" {
-		return e
-	}
-	c := e.Clone()
-	c.Product = Product
-	if c.VendorCode == "" && !errors.Is(c, connectors.ErrClosed) {
-		switch c.Code {
-		case connectors.CodeInvalidArgument:
-			c.VendorCode = ErrCodeValidation
-		case connectors.CodeTimeout:
-			c.VendorCode = ErrCodeConnectorTimeout
-		case connectors.CodeUnsupported:
-			c.VendorCode = ErrCodeUnknownAction
-		case connectors.CodePermissionDenied:
-			c.VendorCode = ErrCodeNotPermitted
-		}
-	}
-	if ec, ok := LookupErrorCode(c.VendorCode); ok && c.HTTPStatus == 0 {
-		c.HTTPStatus = ec.HTTPStatus
-	}
-	return c
-}
+// normalize gives every error leaving the simulator a code of the table
+// (see wdapi.Normalize, which the Workday connector shares).
+func normalize(err error) error { return wdapi.Normalize(Product, err) }
 
 // ErrorBody is the spec's JSON error shape.
 type ErrorBody struct {

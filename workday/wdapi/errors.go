@@ -1,6 +1,7 @@
 package wdapi
 
 import (
+	"errors"
 	"net/http"
 
 	connectors "github.com/xlr8/connectors"
@@ -92,4 +93,43 @@ func NewError(product, code, msg string, details map[string]any) *connectors.Err
 	}
 	return &connectors.Error{Code: ec.Portable, VendorCode: code, Message: msg, Details: details,
 		HTTPStatus: ec.HTTPStatus, Retryable: ec.Retryable, Product: product}
+}
+
+// Normalize gives an error leaving the simulator or the Workday connector a
+// code of the table, the same way on both sides (the parity between them
+// depends on it): the foundation's and connkit's errors get a vendor code
+// when they have none (INVALID_ARGUMENT is VALIDATION_ERROR, a deadline
+// CONNECTOR_TIMEOUT, UNSUPPORTED UNKNOWN_ACTION, PERMISSION_DENIED
+// NOT_PERMITTED) and the table's HTTP status, and carry product. It returns
+// a copy (err itself when it is already normalized for product); the cause
+// is kept. A non-*connectors.Error becomes INTERNAL.
+func Normalize(product string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var e *connectors.Error
+	if !errors.As(err, &e) {
+		return &connectors.Error{Code: connectors.CodeInternal, Product: product, Message: "unexpected failure", Err: err}
+	}
+	if e.Product == product && e.HTTPStatus != 0 && e.VendorCode != "" {
+		return e
+	}
+	c := e.Clone()
+	c.Product = product
+	if c.VendorCode == "" && !errors.Is(c, connectors.ErrClosed) {
+		switch c.Code {
+		case connectors.CodeInvalidArgument:
+			c.VendorCode = ErrCodeValidation
+		case connectors.CodeTimeout:
+			c.VendorCode = ErrCodeConnectorTimeout
+		case connectors.CodeUnsupported:
+			c.VendorCode = ErrCodeUnknownAction
+		case connectors.CodePermissionDenied:
+			c.VendorCode = ErrCodeNotPermitted
+		}
+	}
+	if ec, ok := LookupErrorCode(c.VendorCode); ok && c.HTTPStatus == 0 {
+		c.HTTPStatus = ec.HTTPStatus
+	}
+	return c
 }

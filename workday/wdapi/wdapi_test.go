@@ -2,7 +2,10 @@ package wdapi
 
 import (
 	"encoding/json"
+	"errors"
 	"testing"
+
+	connectors "github.com/xlr8/connectors"
 )
 
 func TestCapabilitiesComplete(t *testing.T) {
@@ -57,5 +60,38 @@ func TestEntities(t *testing.T) {
 		if MustEntitySchema(n).Fields[0].Name == "changed" {
 			t.Error("EntitySchema shares its fields")
 		}
+	}
+}
+
+func TestNormalize(t *testing.T) {
+	ctxErr := connectors.Errorf(connectors.CodeTimeout, "deadline")
+	for _, tc := range []struct {
+		in             error
+		code, vendor   string
+		status         int
+		sameAsInputPtr bool
+	}{
+		{connectors.Errorf(connectors.CodeInvalidArgument, "bad"), "INVALID_ARGUMENT", ErrCodeValidation, 400, false},
+		{ctxErr, "TIMEOUT", ErrCodeConnectorTimeout, 504, false},
+		{connectors.Errorf(connectors.CodeUnsupported, "nope"), "UNSUPPORTED", ErrCodeUnknownAction, 404, false},
+		{connectors.Errorf(connectors.CodePermissionDenied, "no"), "PERMISSION_DENIED", ErrCodeNotPermitted, 403, false},
+		{NewError("p", ErrCodeEmployeeNotFound, "m", nil), "NOT_FOUND", ErrCodeEmployeeNotFound, 404, true},
+		{errors.New("plain"), "INTERNAL", "", 0, false},
+	} {
+		out := Normalize("p", tc.in)
+		var e *connectors.Error
+		if !errors.As(out, &e) || e.Code.String() != tc.code || e.VendorCode != tc.vendor || e.HTTPStatus != tc.status || e.Product != "p" {
+			t.Errorf("Normalize(%v) = %#v", tc.in, out)
+		}
+		if (out == tc.in) != tc.sameAsInputPtr {
+			t.Errorf("Normalize(%v): returned the input %v, want %v", tc.in, out == tc.in, tc.sameAsInputPtr)
+		}
+	}
+	if Normalize("p", nil) != nil {
+		t.Error("nil")
+	}
+	closed := &connectors.Error{Code: connectors.CodeInvalidArgument, Err: connectors.ErrClosed}
+	if e := Normalize("p", closed).(*connectors.Error); e.VendorCode != "" || !errors.Is(e, connectors.ErrClosed) {
+		t.Errorf("a closed connector's error: %#v", e)
 	}
 }
