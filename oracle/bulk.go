@@ -208,7 +208,7 @@ func (d *erpDriver) yieldCSV(f *zip.File, yield func(connectors.Record, error) b
 
 // wait polls the job with backoff until it is done.
 func (d *erpDriver) wait(ctx context.Context, id string) error {
-	delay := 50 * time.Millisecond
+	delay := 20 * time.Millisecond
 	for {
 		st, err := d.ExportStatus(ctx, id)
 		if err != nil {

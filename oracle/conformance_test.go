@@ -57,7 +57,7 @@ func (h *harness) Seed(ctx context.Context, n int) ([]connectors.Record, error) 
 }
 
 func (h *harness) Inject(f connectortest.Fault, n int) bool { return h.srv.Inject(string(f), n) }
-func (h *harness) Heal()                                   { h.srv.Heal() }
+func (h *harness) Heal()                                    { h.srv.Heal() }
 
 func (h *harness) TokenRequests() int {
 	if !h.oauth {

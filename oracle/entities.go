@@ -54,6 +54,8 @@ var tables = map[string]*table{
 	ProductHCM: newTable(
 		&entity{name: "workers", service: hcm, key: "PersonId", since: "LastUpdateDate"},
 		&entity{name: "absences", service: hcm, key: "personAbsenceEntryId", since: "lastUpdateDate"},
+		&entity{name: "planBalances", service: hcm, key: "personPlanEnrollmentId", since: "lastUpdateDate"},
+		&entity{name: "salaries", service: hcm, key: "SalaryId", since: "LastUpdateDate"},
 		&entity{name: "jobs", service: hcm, key: "JobId", since: "LastUpdateDate", dated: true},
 		&entity{name: "locations", service: hcm, key: "LocationId", since: "LastUpdateDate", dated: true},
 		&entity{name: "grades", service: hcm, key: "GradeId", since: "LastUpdateDate", dated: true},

@@ -92,6 +92,12 @@ func catalog() map[string]*resource {
 			a("absenceType", "string", "Vacation", "Sick Leave", "Jury Duty"), a("approvalStatusCd", "string", "APPROVED", "AWAITING", "DENIED"),
 			a("absenceStatusCd", "string", "SUBMITTED", "ORA_WITHDRAWN"), a("startDate", "date"), a("endDate", "date"), a("duration", "number"),
 			a("creationDate", "datetime"), a("lastUpdateDate", "datetime")}),
+		res(hcm, "planBalances", "Plan Balances", "personPlanEnrollmentId", []attr{a("personPlanEnrollmentId", "integer"),
+			a("personNumber", "string"), a("planName", "string", "Vacation Plan", "Sick Plan"), a("balanceAsOfBalanceCalculationDate", "number"),
+			a("balanceCalculationDate", "date"), a("lastUpdateDate", "datetime")}),
+		res(hcm, "salaries", "Salaries", "SalaryId", with([]attr{a("SalaryId", "integer"), a("AssignmentId", "integer"),
+			a("PersonNumber", "string"), a("SalaryAmount", "number"), a("CurrencyCode", "string", "USD", "GBP", "INR"),
+			a("SalaryFrequencyCode", "string", "ANNUAL", "MONTHLY", "HOURLY"), a("GradeName", "string"), a("DateFrom", "date"), a("DateTo", "date")}, audit...)),
 		res(hcm, "jobs", "Jobs", "JobId", with([]attr{a("JobId", "integer"), a("JobCode", "string"), a("Name", "string"),
 			a("EffectiveStartDate", "date"), a("EffectiveEndDate", "date"), a("ActiveStatus", "string", "A", "I"), a("JobFamilyId", "integer")}, audit...)),
 		res(hcm, "locations", "Locations", "LocationId", with([]attr{a("LocationId", "integer"), a("LocationCode", "string"),
@@ -183,8 +189,10 @@ func row(r *resource, i int) map[string]any {
 	switch r.name {
 	case "workers":
 		out["PersonNumber"] = strconv.Itoa(100001 + i)
-	case "absences":
+	case "absences", "planBalances":
 		out["personNumber"] = strconv.Itoa(100001 + i)
+	case "salaries":
+		out["PersonNumber"] = strconv.Itoa(100001 + i)
 	case "names":
 		out["FirstName"], out["LastName"] = "Pat"+strconv.Itoa(i), "Lee"
 		out["DisplayName"] = "Pat" + strconv.Itoa(i) + " Lee"
