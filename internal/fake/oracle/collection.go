@@ -257,10 +257,10 @@ func orderKeys(res *resource, src string) ([]orderKey, error) {
 		name, dir, _ := strings.Cut(item, ":")
 		at := res.attr(name)
 		if at == nil {
-			return nil, fmt.Errorf("The orderBy attribute %s is not defined on %s.", name, res.name)
+			return nil, wireErrorf("The orderBy attribute %s is not defined on %s.", name, res.name)
 		}
 		if dir != "" && dir != "asc" && dir != "desc" {
-			return nil, fmt.Errorf("The orderBy direction %s is not asc or desc.", dir)
+			return nil, wireErrorf("The orderBy direction %s is not asc or desc.", dir)
 		}
 		keys = append(keys, orderKey{at: at, desc: dir == "desc"})
 	}
@@ -299,7 +299,7 @@ func fieldsSel(res *resource, src string) (*selection, error) {
 		if c, list, ok := strings.Cut(group, ":"); ok {
 			path, attrs = c, list
 		} else if i > 0 && group != "" {
-			return nil, fmt.Errorf("The fields group %q names no child.", group)
+			return nil, wireErrorf("The fields group %q names no child.", group)
 		}
 		sel, r, err := descend(res, root, path)
 		if err != nil {
@@ -311,7 +311,7 @@ func fieldsSel(res *resource, src string) (*selection, error) {
 				continue
 			}
 			if r.attr(a) == nil {
-				return nil, fmt.Errorf("The field %s is not defined on %s.", a, r.name)
+				return nil, wireErrorf("The field %s is not defined on %s.", a, r.name)
 			}
 			sel.attrs = append(sel.attrs, a)
 		}
@@ -354,7 +354,7 @@ func descend(res *resource, root *selection, path string) (*selection, *resource
 	for _, name := range strings.Split(path, ".") {
 		c := r.child(name)
 		if c == nil {
-			return nil, nil, fmt.Errorf("The child %s is not defined on %s.", name, r.name)
+			return nil, nil, wireErrorf("The child %s is not defined on %s.", name, r.name)
 		}
 		next := sel.children[name]
 		if next == nil {

@@ -240,7 +240,7 @@ func lexQ(src string) ([]qTok, error) {
 				op += string(rs[i+1])
 			}
 			if op == "!" {
-				return nil, fmt.Errorf("unexpected !")
+				return nil, fmt.Errorf("unexpected %q", "!")
 			}
 			out = append(out, qTok{'o', op})
 			i += len(op)
@@ -444,7 +444,7 @@ func (p *qParser) unary() (cond, error) {
 			return nil, err
 		}
 		if (c.op == "like" || c.op == "notlike") && at.typ != "string" {
-			return nil, fmt.Errorf("LIKE needs a text attribute, %s is %s", at.name, at.typ)
+			return nil, wireErrorf("LIKE needs a text attribute, %s is %s", at.name, at.typ)
 		}
 		c.vals = []any{v}
 	}
@@ -470,3 +470,11 @@ func (p *qParser) literal() (any, error) {
 	}
 	return nil, fmt.Errorf("expected a value, found %q", t.text)
 }
+
+// wireError is a message the fake writes to the wire as Fusion words it
+// (sentences, capitalised), not a Go error string.
+type wireError string
+
+func (e wireError) Error() string { return string(e) }
+
+func wireErrorf(format string, a ...any) error { return wireError(fmt.Sprintf(format, a...)) }
