@@ -500,3 +500,26 @@ func TestFaultsWired(t *testing.T) {
 		t.Errorf("Heal: %d", code)
 	}
 }
+
+func TestLike(t *testing.T) {
+	cases := []struct {
+		s, p, many string
+		esc        rune
+		want       bool
+	}{
+		{"account 12", "account 1%", "%", '\\', true},
+		{"account 12", "acc_unt%", "%", '\\', true},
+		{"50%", `50\%`, "%", '\\', true},
+		{"500", `50\%`, "%", '\\', false},
+		{"100015", "10001*", "%*", 0, true},
+		{"100015", "10001_", "%*", 0, true},
+		{"10001", "10001_", "%*", 0, false},
+		{"", "%", "%", 0, true},
+		{"ab", "a", "%", 0, false},
+	}
+	for _, tc := range cases {
+		if got := Like(tc.s, tc.p, tc.many, '_', tc.esc); got != tc.want {
+			t.Errorf("Like(%q, %q) = %v", tc.s, tc.p, got)
+		}
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/xlr8/connectors/internal/fake/kit"
 )
 
 // This file is the fake's own q= evaluator for the framework-version-2+
@@ -71,7 +73,7 @@ func (c cmpQ) eval(r map[string]any) bool {
 	case "like", "notlike":
 		s, _ := v.(string)
 		p, _ := c.vals[0].(string)
-		return likeQ(s, p) == (c.op == "like")
+		return kit.Like(s, p, "%*", '_', 0) == (c.op == "like")
 	case "between":
 		lo, ok1 := compareQ(c.at.typ, v, c.vals[0])
 		hi, ok2 := compareQ(c.at.typ, v, c.vals[1])
@@ -165,35 +167,6 @@ func instant(v any) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
-}
-
-func likeQ(s, p string) bool {
-	sr, pr := []rune(s), []rune(p)
-	var match func(i, j int) bool
-	match = func(i, j int) bool {
-		for ; j < len(pr); j++ {
-			switch pr[j] {
-			case '%', '*':
-				for k := i; k <= len(sr); k++ {
-					if match(k, j+1) {
-						return true
-					}
-				}
-				return false
-			case '_':
-				if i >= len(sr) {
-					return false
-				}
-			default:
-				if i >= len(sr) || sr[i] != pr[j] {
-					return false
-				}
-			}
-			i++
-		}
-		return i == len(sr)
-	}
-	return match(0, 0)
 }
 
 // ---- parsing ----

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/xlr8/connectors/internal/fake/kit"
 )
 
 // This file is the fake's own SOQL subset: an independent oracle with
@@ -97,7 +99,7 @@ func (c cmpCond) eval(r record) bool {
 	case "like":
 		s, ok := v.(string)
 		p, _ := c.val.(string)
-		return ok && likeMatch(strings.ToLower(s), strings.ToLower(p))
+		return ok && kit.Like(strings.ToLower(s), strings.ToLower(p), "%", '_', '\\')
 	case "=":
 		if c.val == nil {
 			return v == nil
@@ -185,42 +187,6 @@ func cmp3(a, b string) int {
 		return 1
 	}
 	return 0
-}
-
-// likeMatch matches SOQL LIKE: % any run, _ one character, \ escapes.
-func likeMatch(s, p string) bool {
-	sr, pr := []rune(s), []rune(p)
-	var match func(i, j int) bool
-	match = func(i, j int) bool {
-		for j < len(pr) {
-			switch pr[j] {
-			case '%':
-				for k := i; k <= len(sr); k++ {
-					if match(k, j+1) {
-						return true
-					}
-				}
-				return false
-			case '_':
-				if i >= len(sr) {
-					return false
-				}
-				i, j = i+1, j+1
-			case '\\':
-				if j+1 < len(pr) {
-					j++
-				}
-				fallthrough
-			default:
-				if i >= len(sr) || sr[i] != pr[j] {
-					return false
-				}
-				i, j = i+1, j+1
-			}
-		}
-		return i == len(sr)
-	}
-	return match(0, 0)
 }
 
 // ---- parser ----
