@@ -16,7 +16,11 @@ type harness struct {
 }
 
 func (h *harness) Open(ctx context.Context, opts ...connectors.Option) (connectors.Connector, error) {
-	return h.sim.session(opts...), nil
+	sim, err := h.sim.session(opts...)
+	if err != nil {
+		return nil, err
+	}
+	return sim, nil
 }
 
 func (h *harness) Entity() string      { return EntityWorkers }
