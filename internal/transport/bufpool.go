@@ -15,15 +15,25 @@ const (
 	maxPooledBuf = 4 << 20
 )
 
-var bufPool = sync.Pool{New: func() any {
-	b := make([]byte, 0, firstBufSize)
-	return &b
-}}
+var bufPool sync.Pool // of *[]byte, each of cap firstBufSize..maxPooledBuf
 
-func getBuf() *[]byte { return bufPool.Get().(*[]byte) }
+// getBuf returns a pooled buffer, or a new one sized for a body declared
+// smaller than firstBufSize (hint < 0: unknown). A declared length only
+// ever shrinks the first allocation, never grows it.
+func getBuf(hint int64) *[]byte {
+	if p, ok := bufPool.Get().(*[]byte); ok {
+		return p
+	}
+	n := int64(firstBufSize)
+	if hint >= 0 && hint < n {
+		n = hint + 1 // room to see the end without growing
+	}
+	b := make([]byte, 0, n)
+	return &b
+}
 
 func putBuf(p *[]byte) {
-	if p == nil || cap(*p) > maxPooledBuf {
+	if p == nil || cap(*p) > maxPooledBuf || cap(*p) < firstBufSize {
 		return
 	}
 	*p = (*p)[:0]
@@ -32,8 +42,8 @@ func putBuf(p *[]byte) {
 
 // readPooled reads r to the end into a pooled buffer, failing with an
 // oversizeError past limit bytes. On error the buffer is back in the pool.
-func readPooled(r io.Reader, limit int64) ([]byte, *[]byte, error) {
-	p := getBuf()
+func readPooled(r io.Reader, limit, hint int64) ([]byte, *[]byte, error) {
+	p := getBuf(hint)
 	b := (*p)[:0]
 	for {
 		if len(b) == cap(b) {

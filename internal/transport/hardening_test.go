@@ -575,3 +575,34 @@ func TestHardening11_21_EgressProxyAndLocalAddr(t *testing.T) {
 }
 
 func newJSONLogger(w io.Writer) *slog.Logger { return slog.New(slog.NewJSONHandler(w, nil)) }
+
+// TestHardening12_6_StallBoundedWithoutAttemptTimer: with no AttemptTimeout
+// (no timer per attempt), the transport New builds still ends a stalled
+// attempt, in the headers or in the body, as a retryable TIMEOUT.
+func TestHardening12_6_StallBoundedWithoutAttemptTimer(t *testing.T) {
+	saved := connIdleTimeout
+	connIdleTimeout = 100 * time.Millisecond
+	defer func() { connIdleTimeout = saved }()
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/body" {
+			w.Header().Set("Content-Length", "100")
+			_, _ = io.WriteString(w, `{"partial":`)
+			w.(http.Flusher).Flush()
+		}
+		select {
+		case <-r.Context().Done():
+		case <-time.After(3 * time.Second):
+		}
+	}))
+	defer s.Close()
+	c, err := New(Config{Product: "t", AllowInsecureLoopback: true, Retry: fastRetry})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/headers", "/body"} {
+		_, err := c.Get(t.Context(), s.URL+path, nil)
+		if codeOf(t, err) != errs.CodeTimeout || !errs.IsRetryable(err) {
+			t.Errorf("%s stall: %v, want a retryable TIMEOUT", path, err)
+		}
+	}
+}
