@@ -38,7 +38,11 @@ func (h *harness) Open(ctx context.Context, opts ...connectors.Option) (connecto
 	if h.oauth {
 		cred = oauthCred(h.srv, h.product)
 	}
-	all := append([]connectors.Option{connectors.WithHTTPClient(h.srv.Client()), oracle.WithPageSize(h.PageSize())}, opts...)
+	all := []connectors.Option{connectors.WithHTTPClient(h.srv.Client()), oracle.WithPageSize(h.PageSize())}
+	if h.product == oracle.ProductERP {
+		all = append(all, oracle.WithExportJob("invoices", fake.DefaultExportJob, "#NULL"))
+	}
+	all = append(all, opts...)
 	return oracle.NewProduct(ctx, h.product, cred, all...)
 }
 
@@ -87,4 +91,9 @@ func TestConformance(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestNoSharedWire: the connector and its fake share no wire types.
+func TestNoSharedWire(t *testing.T) {
+	connectortest.NoSharedWire(t, "github.com/xlr8/connectors/oracle", "github.com/xlr8/connectors/internal/fake/oracle")
 }
