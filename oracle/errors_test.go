@@ -3,6 +3,7 @@ package oracle
 import (
 	"net/http"
 	"testing"
+	"time"
 
 	connectors "github.com/xlr8/connectors"
 	"github.com/xlr8/connectors/internal/errs"
@@ -54,5 +55,24 @@ func TestESSStates(t *testing.T) {
 		if got := essStates[raw]; got != want {
 			t.Errorf("%q: %s, want %s", raw, got, want)
 		}
+	}
+}
+
+func TestTimestampForms(t *testing.T) {
+	want := time.Date(2019, 4, 23, 10, 25, 44, 457e6, time.UTC)
+	for _, s := range []string{"2019-04-23T10:25:44.457+00:00", "2019-04-23T03:25:44.457-07:00", "2019-04-23T10:25:44.457Z"} {
+		v, err := typed(connectors.EntitySchema{}, "LastUpdateDate", connectors.TypeDateTime, s)
+		if tm, ok := v.(time.Time); err != nil || !ok || !tm.Equal(want) {
+			t.Errorf("%s: %v %v", s, v, err)
+		}
+	}
+	if v, err := typed(connectors.EntitySchema{}, "LastUpdateDate", connectors.TypeDateTime, "2019-04-23T10:25:40+00:00"); err != nil || !v.(time.Time).Equal(want.Truncate(time.Second).Add(-4*time.Second)) {
+		t.Errorf("without milliseconds: %v %v", v, err)
+	}
+	if _, err := typed(connectors.EntitySchema{}, "LastUpdateDate", connectors.TypeDateTime, "23/04/2019"); err == nil {
+		t.Error("a malformed timestamp was accepted")
+	}
+	if _, err := typed(connectors.EntitySchema{}, "PersonId", connectors.TypeInt, 1.5); err == nil {
+		t.Error("a fraction was taken for an integer")
 	}
 }

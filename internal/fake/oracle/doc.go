@@ -27,6 +27,6 @@
 // kit's fault injector.
 //
 // The wire shapes follow ../shared/vendors.md section 5 and its §5
-// corrections; resource.go names the attributes. The JBO error codes, the
+// corrections; resources.go names the attributes. The JBO error codes, the
 // submitFlow result and the export job's name are assumed.
 package oracle
