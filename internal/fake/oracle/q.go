@@ -1,6 +1,7 @@
 package oracle
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 	"strings"
@@ -109,7 +110,7 @@ func compareQ(typ string, v, lit any) (int, bool) {
 		if !ok1 || !ok2 {
 			return 0, false
 		}
-		return cmpOrd(a, b), true
+		return cmp.Compare(a, b), true
 	case "date", "datetime":
 		a, ok1 := instant(v)
 		b, ok2 := instant(lit)
@@ -131,16 +132,6 @@ func compareQ(typ string, v, lit any) (int, bool) {
 		return 0, false
 	}
 	return strings.Compare(a, b), true
-}
-
-func cmpOrd(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func num(v any) (float64, bool) {
