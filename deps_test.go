@@ -2,8 +2,6 @@ package connectors_test
 
 import (
 	"os/exec"
-	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 )
@@ -53,7 +51,7 @@ func vendorOf(rel string) string {
 func TestDependencyOrder(t *testing.T) {
 	gocmd, err := exec.LookPath("go")
 	if err != nil {
-		gocmd = filepath.Join(runtime.GOROOT(), "bin", "go")
+		t.Skipf("no go command: %v", err)
 	}
 	mod, err := exec.Command(gocmd, "list", "-m", "-f", "{{.Path}}").Output()
 	if err != nil {
