@@ -484,18 +484,7 @@ func (c *Client) renew(ctx context.Context, r *Request, sent *http.Request, resp
 }
 
 func (c *Client) stepError(name string, err error) error {
-	var e *errs.Error
-	if errors.As(err, &e) {
-		if e.Product == "" {
-			e.Product = c.product
-		}
-		c.scrubError(e)
-		return e
-	}
-	if ce := errs.FromContext(contextErr(err), c.product, "request step "+name); ce != nil {
-		return ce
-	}
-	return &errs.Error{Code: errs.CodeInternal, Product: c.product, Message: "request step " + name + " failed", Err: err}
+	return c.hookError(err, "request step "+name, errs.CodeInternal, "request step "+name+" failed")
 }
 
 func (c *Client) newHTTPRequest(ctx context.Context, r *Request, u *url.URL) (*http.Request, error) {
@@ -632,6 +621,13 @@ func (c *Client) wrapf(code errs.Code, cause error, format string, args ...any) 
 }
 
 func (c *Client) authError(err error) error {
+	return c.hookError(err, "authorizing request", errs.CodeUnauthenticated, "authorizing request failed")
+}
+
+// hookError types the failure of a hook (the Auth, a step): an *errs.Error
+// keeps its code and gets the product and a scrub; a context error says
+// canceled or deadline; anything else is code with msg.
+func (c *Client) hookError(err error, what string, code errs.Code, msg string) error {
 	var e *errs.Error
 	if errors.As(err, &e) {
 		if e.Product == "" {
@@ -640,10 +636,10 @@ func (c *Client) authError(err error) error {
 		c.scrubError(e)
 		return e
 	}
-	if ce := errs.FromContext(contextErr(err), c.product, "authorizing request"); ce != nil {
+	if ce := errs.FromContext(contextErr(err), c.product, what); ce != nil {
 		return ce
 	}
-	return &errs.Error{Code: errs.CodeUnauthenticated, Product: c.product, Message: "authorizing request failed", Err: err}
+	return &errs.Error{Code: code, Product: c.product, Message: msg, Err: err}
 }
 
 func contextErr(err error) error {

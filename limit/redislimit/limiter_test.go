@@ -225,8 +225,10 @@ func TestSharedRateAcrossGoroutinesAndProcesses(t *testing.T) {
 	if window < testPeriod.Seconds()/2 {
 		t.Fatalf("window %.2fs too short to measure", window)
 	}
-	if measured > testRate*1.05 || measured < testRate*0.95 {
-		t.Errorf("measured %.1f/s, want within 5%% of %d/s", measured, testRate)
+	// Never more than 5% over the rate. Under is allowed (a slot no worker
+	// was waiting for is lost on a loaded machine), within reason.
+	if measured > testRate*1.05 || measured < testRate*0.85 {
+		t.Errorf("measured %.1f/s, want at most 5%% over %d/s (and not far under)", measured, testRate)
 	}
 	if og.n != 5 {
 		t.Errorf("another credential's limiter got %d slots in 500ms at 1/s with burst 5, want 5: budgets are not separate", og.n)
