@@ -133,14 +133,9 @@ type Client struct {
 // New builds a Client. Bad configuration is an INVALID_ARGUMENT error.
 func New(cfg Config) (*Client, error) {
 	base := cfg.HTTPClient
-	if base == nil {
-		// Our own transport: stalls are bounded per connection (headers
-		// and body reads), so that no attempt needs a timer of its own.
-		t := http.DefaultTransport.(*http.Transport).Clone()
-		d := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
-		t.DialContext = idleDialer(d.DialContext, connIdleTimeout)
-		t.ResponseHeaderTimeout = connIdleTimeout
-		base = &http.Client{Transport: t}
+	own := base == nil
+	if own {
+		base = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
 	}
 	inner := base.Transport
 	if inner == nil {
@@ -201,6 +196,17 @@ func New(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	c.egress = route
+	if t, ok := inner.(*http.Transport); ok && own {
+		// Our own transport (after the egress options, which may have set
+		// the dialer): stalls are bounded per connection, headers and body
+		// reads, so that no attempt needs a timer of its own.
+		dial := t.DialContext
+		if dial == nil {
+			dial = (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+		}
+		t.DialContext = idleDialer(dial, connIdleTimeout)
+		t.ResponseHeaderTimeout = connIdleTimeout
+	}
 	hc := *base // shallow copy: the caller's client is not modified
 	if cfg.CookieJar != nil {
 		hc.Jar = cfg.CookieJar
