@@ -259,7 +259,7 @@ func (c *TokenCache) Token(ctx context.Context) (*oauth2.Token, uint64, error) {
 				continue
 			}
 			if own && attempts < c.retry.MaxAttempts && retryableFetch(f.err) {
-				if err := sleepCtx(ctx, Backoff(c.retry.MinBackoff, c.retry.MaxBackoff, attempts-1)); err != nil {
+				if err := SleepContext(ctx, Backoff(c.retry.MinBackoff, c.retry.MaxBackoff, attempts-1)); err != nil {
 					return nil, 0, errs.FromContext(err, "", "fetching a token")
 				}
 				continue
@@ -303,7 +303,12 @@ func fetchError(err error) error {
 	return err
 }
 
-func sleepCtx(ctx context.Context, d time.Duration) error {
+// SleepContext waits for d or until ctx ends, and returns ctx's error in
+// the second case.
+func SleepContext(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

@@ -133,14 +133,9 @@ type Client struct {
 // New builds a Client. Bad configuration is an INVALID_ARGUMENT error.
 func New(cfg Config) (*Client, error) {
 	base := cfg.HTTPClient
-	if base == nil {
-		// Our own transport: stalls are bounded per connection (headers
-		// and body reads), so that no attempt needs a timer of its own.
-		t := http.DefaultTransport.(*http.Transport).Clone()
-		d := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
-		t.DialContext = idleDialer(d.DialContext, connIdleTimeout)
-		t.ResponseHeaderTimeout = connIdleTimeout
-		base = &http.Client{Transport: t}
+	own := base == nil
+	if own {
+		base = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
 	}
 	inner := base.Transport
 	if inner == nil {
@@ -201,6 +196,17 @@ func New(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	c.egress = route
+	if t, ok := inner.(*http.Transport); ok && own {
+		// Our own transport (after the egress options, which may have set
+		// the dialer): stalls are bounded per connection, headers and body
+		// reads, so that no attempt needs a timer of its own.
+		dial := t.DialContext
+		if dial == nil {
+			dial = (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+		}
+		t.DialContext = idleDialer(dial, connIdleTimeout)
+		t.ResponseHeaderTimeout = connIdleTimeout
+	}
 	hc := *base // shallow copy: the caller's client is not modified
 	if cfg.CookieJar != nil {
 		hc.Jar = cfg.CookieJar
@@ -484,18 +490,7 @@ func (c *Client) renew(ctx context.Context, r *Request, sent *http.Request, resp
 }
 
 func (c *Client) stepError(name string, err error) error {
-	var e *errs.Error
-	if errors.As(err, &e) {
-		if e.Product == "" {
-			e.Product = c.product
-		}
-		c.scrubError(e)
-		return e
-	}
-	if ce := errs.FromContext(contextErr(err), c.product, "request step "+name); ce != nil {
-		return ce
-	}
-	return &errs.Error{Code: errs.CodeInternal, Product: c.product, Message: "request step " + name + " failed", Err: err}
+	return c.hookError(err, "request step "+name, errs.CodeInternal, "request step "+name+" failed")
 }
 
 func (c *Client) newHTTPRequest(ctx context.Context, r *Request, u *url.URL) (*http.Request, error) {
@@ -632,6 +627,13 @@ func (c *Client) wrapf(code errs.Code, cause error, format string, args ...any) 
 }
 
 func (c *Client) authError(err error) error {
+	return c.hookError(err, "authorizing request", errs.CodeUnauthenticated, "authorizing request failed")
+}
+
+// hookError types the failure of a hook (the Auth, a step): an *errs.Error
+// keeps its code and gets the product and a scrub; a context error says
+// canceled or deadline; anything else is code with msg.
+func (c *Client) hookError(err error, what string, code errs.Code, msg string) error {
 	var e *errs.Error
 	if errors.As(err, &e) {
 		if e.Product == "" {
@@ -640,10 +642,10 @@ func (c *Client) authError(err error) error {
 		c.scrubError(e)
 		return e
 	}
-	if ce := errs.FromContext(contextErr(err), c.product, "authorizing request"); ce != nil {
+	if ce := errs.FromContext(contextErr(err), c.product, what); ce != nil {
 		return ce
 	}
-	return &errs.Error{Code: errs.CodeUnauthenticated, Product: c.product, Message: "authorizing request failed", Err: err}
+	return &errs.Error{Code: code, Product: c.product, Message: msg, Err: err}
 }
 
 func contextErr(err error) error {

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/xlr8/connectors/internal/errs"
+	"github.com/xlr8/connectors/internal/transport"
 )
 
 // gcra reserves the next slot. KEYS[1] holds the theoretical arrival time
@@ -159,7 +160,7 @@ func (l *Limiter) Wait(ctx context.Context) error {
 		if err == nil {
 			l.recovered()
 			l.redisGrants.Add(1)
-			return sleep(ctx, wait)
+			return transport.SleepContext(ctx, wait)
 		}
 		var dl *errDeadline
 		if errors.As(err, &dl) {
@@ -231,19 +232,5 @@ func (l *Limiter) recovered() {
 	l.mu.Unlock()
 	if was {
 		l.logger.Info("redislimit: Redis answers again; pacing with the shared limiter", slog.String("key", l.key))
-	}
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
 	}
 }

@@ -178,9 +178,10 @@ func TestSharedRateAcrossGoroutinesAndProcesses(t *testing.T) {
 		}
 		cmds[i] = cmd
 	}
-	// A limiter for another credential is not held back by this one.
-	other := newLimiter(t, srv.addr, Config{Credential: "cred-2", Rate: testRate, Burst: 5})
-	octx, ocancel := context.WithTimeout(t.Context(), 10*time.Millisecond)
+	// A limiter for another credential is not held back by this one: its
+	// burst of 5 at 1/s is granted at once, while cred-1's schedule is full.
+	other := newLimiter(t, srv.addr, Config{Credential: "cred-2", Rate: 1, Burst: 5})
+	octx, ocancel := context.WithTimeout(t.Context(), 500*time.Millisecond)
 	og := work(octx, other)
 	ocancel()
 
@@ -224,11 +225,13 @@ func TestSharedRateAcrossGoroutinesAndProcesses(t *testing.T) {
 	if window < testPeriod.Seconds()/2 {
 		t.Fatalf("window %.2fs too short to measure", window)
 	}
-	if measured > testRate*1.05 || measured < testRate*0.95 {
-		t.Errorf("measured %.1f/s, want within 5%% of %d/s", measured, testRate)
+	// Never more than 5% over the rate. Under is allowed (a slot no worker
+	// was waiting for is lost on a loaded machine), within reason.
+	if measured > testRate*1.05 || measured < testRate*0.85 {
+		t.Errorf("measured %.1f/s, want at most 5%% over %d/s (and not far under)", measured, testRate)
 	}
-	if og.n < 5 {
-		t.Errorf("another credential's limiter got %d slots in 10ms (burst 5): budgets are not separate", og.n)
+	if og.n != 5 {
+		t.Errorf("another credential's limiter got %d slots in 500ms at 1/s with burst 5, want 5: budgets are not separate", og.n)
 	}
 }
 
