@@ -48,12 +48,12 @@ func TestEncodeBatch(t *testing.T) {
 
 func TestEncodeBatchRefusesSmuggling(t *testing.T) {
 	for name, op := range map[string]BatchOp{
-		"space in path":   {Method: "GET", Path: "A_BusinessPartner HTTP/1.1\r\n\r\nDELETE A_X"},
-		"absolute path":   {Method: "GET", Path: "https://evil/x"},
-		"rooted path":     {Method: "GET", Path: "/sap/opu/odata/sap/X/A"},
-		"header CRLF":     {Method: "GET", Path: "A", Header: map[string]string{"X": "a\r\nB: c"}},
-		"unknown method":  {Method: "CONNECT", Path: "A"},
-		"empty path":      {Method: "GET"},
+		"space in path":  {Method: "GET", Path: "A_BusinessPartner HTTP/1.1\r\n\r\nDELETE A_X"},
+		"absolute path":  {Method: "GET", Path: "https://evil/x"},
+		"rooted path":    {Method: "GET", Path: "/sap/opu/odata/sap/X/A"},
+		"header CRLF":    {Method: "GET", Path: "A", Header: map[string]string{"X": "a\r\nB: c"}},
+		"unknown method": {Method: "CONNECT", Path: "A"},
+		"empty path":     {Method: "GET"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, _, err := encodeBatch([]batchPart{{read: &op}}, func(map[string]any) ([]byte, error) { return nil, nil })

@@ -116,13 +116,13 @@ func TestMetadataV4(t *testing.T) {
 func TestMetadataBadDocuments(t *testing.T) {
 	full := string(readFile(t, "testdata/sf_metadata.xml"))
 	for name, doc := range map[string]string{
-		"truncated":      full[:len(full)/2],
-		"not XML":        `{"d":{"results":[]}}`,
-		"HTML":           `<html><body>Sign in</body></html>`,
-		"no schema":      `<edmx:Edmx xmlns:edmx="http://schemas.microsoft.com/ado/2007/06/edmx" Version="1.0"><edmx:DataServices/></edmx:Edmx>`,
+		"truncated":       full[:len(full)/2],
+		"not XML":         `{"d":{"results":[]}}`,
+		"HTML":            `<html><body>Sign in</body></html>`,
+		"no schema":       `<edmx:Edmx xmlns:edmx="http://schemas.microsoft.com/ado/2007/06/edmx" Version="1.0"><edmx:DataServices/></edmx:Edmx>`,
 		"undeclared type": `<edmx:Edmx xmlns:edmx="http://schemas.microsoft.com/ado/2007/06/edmx" Version="1.0"><edmx:DataServices><Schema Namespace="S" xmlns="http://schemas.microsoft.com/ado/2008/09/edm"><EntityContainer Name="C"><EntitySet Name="X" EntityType="S.Missing"/></EntityContainer></Schema></edmx:DataServices></edmx:Edmx>`,
-		"latin-1":        `<?xml version="1.0" encoding="ISO-8859-1"?><edmx:Edmx xmlns:edmx="http://schemas.microsoft.com/ado/2007/06/edmx"/>`,
-		"entity bomb":    `<!DOCTYPE x [<!ENTITY a "aaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><edmx:Edmx xmlns:edmx="http://schemas.microsoft.com/ado/2007/06/edmx">&b;</edmx:Edmx>`,
+		"latin-1":         `<?xml version="1.0" encoding="ISO-8859-1"?><edmx:Edmx xmlns:edmx="http://schemas.microsoft.com/ado/2007/06/edmx"/>`,
+		"entity bomb":     `<!DOCTYPE x [<!ENTITY a "aaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><edmx:Edmx xmlns:edmx="http://schemas.microsoft.com/ado/2007/06/edmx">&b;</edmx:Edmx>`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := parseMetadata([]byte(doc))

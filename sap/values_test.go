@@ -149,17 +149,17 @@ func TestDecodePageRejects(t *testing.T) {
 	svc := sfService(t)
 	sh := svc.sets["EmpJob"].shape
 	for name, body := range map[string]string{
-		"Int64 not a number":  `{"d":{"results":[{"seqNumber":"one"}]}}`,
+		"Int64 not a number":   `{"d":{"results":[{"seqNumber":"one"}]}}`,
 		"Decimal not a number": `{"d":{"results":[{"standardHours":"forty"}]}}`,
-		"date not a date":     `{"d":{"results":[{"startDate":"yesterday"}]}}`,
-		"boolean a number":    `{"d":{"results":[{"isFulltimeEmployee":1}]}}`,
-		"Int64 fraction":      `{"d":{"results":[{"seqNumber":1.5}]}}`,
-		"results an object":   `{"d":{"results":{"a":1}}}`,
-		"result not object":   `{"d":{"results":[1]}}`,
-		"next not string":     `{"d":{"results":[],"__next":5}}`,
-		"count negative":      `{"d":{"results":[],"__count":"-1"}}`,
-		"no envelope":         `{"results":[]}`,
-		"d a string":          `{"d":"x"}`,
+		"date not a date":      `{"d":{"results":[{"startDate":"yesterday"}]}}`,
+		"boolean a number":     `{"d":{"results":[{"isFulltimeEmployee":1}]}}`,
+		"Int64 fraction":       `{"d":{"results":[{"seqNumber":1.5}]}}`,
+		"results an object":    `{"d":{"results":{"a":1}}}`,
+		"result not object":    `{"d":{"results":[1]}}`,
+		"next not string":      `{"d":{"results":[],"__next":5}}`,
+		"count negative":       `{"d":{"results":[],"__count":"-1"}}`,
+		"no envelope":          `{"results":[]}`,
+		"d a string":           `{"d":"x"}`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := decodePage([]byte(body), sh)
