@@ -280,4 +280,3 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 func isEffectiveParam(k string) bool { return k == "asOfDate" || k == "fromDate" || k == "toDate" }
-
