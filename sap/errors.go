@@ -9,7 +9,9 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/xlr8/connectors/internal/connkit"
 	"github.com/xlr8/connectors/internal/errs"
+	"github.com/xlr8/connectors/internal/transport"
 )
 
 // The one error table of the package: OData's error bodies (v2 JSON, v2
@@ -18,19 +20,19 @@ import (
 // vendor code where SAP documents one and from the HTTP status otherwise.
 // Messages are never inspected: SAP localises them.
 
-// vendorCodes maps the error codes SAP documents to portable codes. Codes
+// errorMap maps the error codes SAP documents to portable codes. Codes
 // not listed keep the status's code; VendorCode always keeps SAP's word.
-var vendorCodes = map[string]errs.Code{
+var errorMap = connkit.ErrorMap{
 	// SuccessFactors OData (vendors.md 3.7; SAP KBAs name these codes).
-	"COE_GENERAL_BAD_REQUEST":     errs.CodeInvalidArgument,
-	"COE_PROPERTY_NOT_FILTERABLE": errs.CodeInvalidArgument,
-	"COE_PROPERTY_NOT_SORTABLE":   errs.CodeInvalidArgument,
-	"COE_INVALID_KEY":             errs.CodeInvalidArgument,
-	"COE_GENERAL_FORBIDDEN":       errs.CodePermissionDenied,
-	"COE_GENERAL_UNAUTHORIZED":    errs.CodeUnauthenticated,
-	// Our own word for a 403 that carries "x-csrf-token: Required" (SAP
-	// sends no code in that body).
-	vendorCSRFRequired: errs.CodePermissionDenied,
+	"COE_GENERAL_BAD_REQUEST":     {Code: errs.CodeInvalidArgument},
+	"COE_PROPERTY_NOT_FILTERABLE": {Code: errs.CodeInvalidArgument},
+	"COE_PROPERTY_NOT_SORTABLE":   {Code: errs.CodeInvalidArgument},
+	"COE_INVALID_KEY":             {Code: errs.CodeInvalidArgument},
+	"COE_GENERAL_FORBIDDEN":       {Code: errs.CodePermissionDenied},
+	"COE_GENERAL_UNAUTHORIZED":    {Code: errs.CodeUnauthenticated},
+	// Our own word for a 403 that carries "x-csrf-token: Required" after the
+	// transport's one renewal (SAP sends no code in that body).
+	vendorCSRFRequired: {Code: errs.CodePermissionDenied},
 }
 
 // vendorCSRFRequired is the VendorCode of a CSRF rejection that survived
@@ -192,10 +194,6 @@ func refineError(e *errs.Error, header http.Header, body []byte) *errs.Error {
 
 func applyParsed(e *errs.Error, p parsedError) {
 	e.VendorCode = p.code
-	if c, ok := vendorCodes[p.code]; ok {
-		e.Code = c
-		e.Retryable = false
-	}
 	if p.message != "" {
 		e.Message += ": " + clipMessage(p.message)
 	}
@@ -282,7 +280,12 @@ func successError(product, what string, status int, h http.Header) *errs.Error {
 	e := &errs.Error{Code: errs.CodeInvalidArgument, Product: product, HTTPStatus: status,
 		Message: what + ": the server reported an error in its sap-message header"}
 	applyParsed(e, p)
-	return e
+	return errorMap.Apply(e)
+}
+
+// decodeError is the transport's DecodeError hook.
+func decodeError(e *errs.Error, resp *transport.Response) *errs.Error {
+	return refineError(e, resp.Header, resp.Body)
 }
 
 // isHTMLBody reports whether a body is an HTML page.

@@ -55,7 +55,7 @@ func TestRefineError(t *testing.T) {
 			if h == nil {
 				h = http.Header{}
 			}
-			got := refineError(e, h, []byte(tc.body))
+			got := errorMap.Apply(refineError(e, h, []byte(tc.body)))
 			if got.Code != tc.code || got.VendorCode != tc.vendor {
 				t.Errorf("code %s vendor %q, want %s %q (%v)", got.Code, got.VendorCode, tc.code, tc.vendor, got)
 			}

@@ -46,7 +46,7 @@ func (s *Server) serveS4(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.Method == http.MethodHead && s.cfg.RefuseHEAD {
-		w.WriteHeader(http.StatusForbidden)
+		w.WriteHeader(http.StatusMethodNotAllowed)
 		return
 	}
 	if r.Method == http.MethodGet || r.Method == http.MethodHead {

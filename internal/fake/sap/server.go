@@ -45,8 +45,8 @@ type Config struct {
 	// SAPClient, when set, is the only client (mandant) the S/4 fake
 	// accepts in sap-client; a request for another client fails logon (401).
 	SAPClient string
-	// RefuseHEAD makes the S/4 fake answer HEAD with 403 (some ICF handlers
-	// do), so a CSRF fetch must fall back to GET.
+	// RefuseHEAD makes the S/4 fake answer HEAD with 405 (some ICF handlers
+	// refuse HEAD), so a CSRF fetch must fall back to GET.
 	RefuseHEAD bool
 	// NoOffset makes SuccessFactors write Edm.DateTimeOffset without its
 	// +0000 (pyodata#231).
