@@ -28,7 +28,7 @@ import (
 // BatchOp is one request of a $batch: a method, a path relative to the
 // service root (A_BusinessPartner('1')), and a JSON body for writes.
 type BatchOp struct {
-	Method string            `json:"method"`
+	Method string            `json:"method,omitempty"`
 	Path   string            `json:"path"`
 	Body   map[string]any    `json:"body,omitempty"`
 	Header map[string]string `json:"header,omitempty"`

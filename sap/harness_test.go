@@ -74,7 +74,9 @@ func (h *sfHarness) Seed(ctx context.Context, n int) ([]connectors.Record, error
 func (h *sfHarness) Inject(f connectortest.Fault, n int) bool { return h.srv.Inject(string(f), n) }
 func (h *sfHarness) Heal()                                    { h.srv.Heal() }
 func (h *sfHarness) TokenRequests() int                       { return h.srv.OAuth.Requests("") }
-func (h *sfHarness) Secrets() []string                        { return append([]string{testKey(h.t)}, h.srv.OAuth.Issued()...) }
+func (h *sfHarness) Secrets() []string {
+	return append([]string{testKey(h.t)}, h.srv.OAuth.Issued()...)
+}
 
 type s4Harness struct {
 	srv  *fakesap.Server

@@ -68,7 +68,7 @@ func (d *driver) Native(ctx context.Context, native string) (*connkit.Plan, erro
 }
 
 // parseNativeQuery reads a query string whose values may be written
-// unencoded ($filter=Name eq 'O''Brien'): "+" is kept as a plus, and a
+// unencoded ($filter=Name eq 'O”Brien'): "+" is kept as a plus, and a
 // value that is not valid percent-encoding is taken literally.
 func parseNativeQuery(raw string) (url.Values, error) {
 	out := url.Values{}

@@ -10,6 +10,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"net/textproto"
 	"net/url"
 	"strconv"
 	"strings"
@@ -387,10 +388,24 @@ func (s *Server) serveBatch(w http.ResponseWriter, r *http.Request, svc string) 
 // runEmbedded runs one embedded request ("GET A_BusinessPartner HTTP/1.1")
 // against the service, with the outer request's credentials and session.
 func (s *Server) runEmbedded(outer *http.Request, svc string, part io.Reader, write bool) (*httptest.ResponseRecorder, error) {
-	req, err := http.ReadRequest(bufio.NewReader(part))
+	// The request line's URI is relative to the service ("GET
+	// A_BusinessPartner HTTP/1.1"), which http.ReadRequest refuses: read it
+	// by hand.
+	br := bufio.NewReader(part)
+	tp := textproto.NewReader(br)
+	line, err := tp.ReadLine()
 	if err != nil {
 		return nil, fmt.Errorf("malformed embedded request")
 	}
+	f := strings.Fields(line)
+	if len(f) != 3 || !strings.HasPrefix(f[2], "HTTP/1.") {
+		return nil, fmt.Errorf("malformed embedded request line")
+	}
+	hdr, err := tp.ReadMIMEHeader()
+	if err != nil && err != io.EOF {
+		return nil, fmt.Errorf("malformed embedded headers")
+	}
+	req := &http.Request{Method: f[0], RequestURI: f[1], Header: http.Header(hdr), Body: io.NopCloser(br)}
 	if write == (req.Method == http.MethodGet) {
 		return nil, fmt.Errorf("a %s cannot be in this part of a $batch", req.Method)
 	}
