@@ -136,7 +136,7 @@ func s4Sets() []*set {
 			col("OrganizationBPName1", "Edm.String", "Name 1"), col("Industry", "Edm.String", "Industry"),
 			col("BusinessPartnerIsBlocked", "Edm.Boolean", "Central Block"),
 			col("BusinessPartnerUUID", "Edm.Guid", "BP GUID"),
-			date("CreationDate", "Created On"), col("LastChangeDateTime", "Edm.DateTimeOffset", "Last Changed"),
+			date("CreationDate", "Created On"), date("LastChangeDate", "Changed On"),
 		}, Navs: []navigation{{Name: "to_BusinessPartnerAddress", Target: "A_BusinessPartnerAddress", ToMany: true, From: "BusinessPartner", To: "BusinessPartner"}}},
 		{Name: "A_BusinessPartnerAddress", Type: "A_BusinessPartnerAddressType", Label: "BP Address", Key: []string{"BusinessPartner", "AddressID"}, Columns: []column{
 			col("BusinessPartner", "Edm.String", "Business Partner"), col("AddressID", "Edm.String", "Address Number"),
