@@ -151,6 +151,10 @@ func TestToyDriverConformance(t *testing.T) {
 
 type toyDriverHarness struct{ toyHarness }
 
+func (h *toyDriverHarness) ActionSamples() map[string]map[string]any {
+	return map[string]map[string]any{"toy.ping": {}}
+}
+
 func (h *toyDriverHarness) Open(ctx context.Context, opts ...connectors.Option) (connectors.Connector, error) {
 	all := append([]connectors.Option{connectors.WithHTTPClient(h.srv.srv.Client())}, opts...)
 	return openToyDriver(ctx, h.cred(), all...)

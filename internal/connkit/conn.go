@@ -236,17 +236,19 @@ func (c *Conn) Get(ctx context.Context, q connectors.Query) iter.Seq2[connectors
 }
 
 // CheckQuery returns q's entity schema after checking that q's fields,
-// filter fields and order fields are in it (a dotted name is checked by its
-// first segment only, for vendors with relationship paths).
+// filter fields and order fields are in it (CheckFields).
 func (c *Conn) CheckQuery(ctx context.Context, q connectors.Query) (connectors.EntitySchema, error) {
 	s, err := c.d.Schema(ctx, q.Entity)
 	if err != nil {
 		return s, err
 	}
-	return s, checkFields(s, q)
+	return s, CheckFields(s, q)
 }
 
-func checkFields(s connectors.EntitySchema, q connectors.Query) error {
+// CheckFields checks that q's fields, filter fields and order fields are in
+// s: INVALID_ARGUMENT naming the first that is not (Details "path", "field",
+// "entity").
+func CheckFields(s connectors.EntitySchema, q connectors.Query) error {
 	has := func(name string) bool {
 		_, ok := s.Field(name)
 		return ok
