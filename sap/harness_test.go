@@ -134,3 +134,18 @@ func TestConformanceS4HANA(t *testing.T) {
 		return &s4Harness{srv: newS4(t, fakesap.Config{})}, nil
 	})
 }
+
+// ActionSamples runs each S/4 capability once in the suite's ActionSchemas
+// test (the update needs a seeded record: the wire tests cover it).
+func (h *s4Harness) ActionSamples() map[string]map[string]any {
+	return map[string]map[string]any{
+		sap.ActionCreate: {"entity": "API_BUSINESS_PARTNER/A_BusinessPartner",
+			"record": map[string]any{"BusinessPartner": "9000001", "BusinessPartnerCategory": "2"}},
+		sap.ActionBatch: {"service": "API_BUSINESS_PARTNER", "reads": []any{map[string]any{"path": "A_BusinessPartner?$top=1"}}},
+		sap.ActionBAPI:  {"name": "BAPI_USER_GET_DETAIL", "params": map[string]any{"USERNAME": "JDOE"}},
+	}
+}
+
+func TestNoSharedWire(t *testing.T) {
+	connectortest.NoSharedWire(t, "github.com/xlr8/connectors/sap", "github.com/xlr8/connectors/internal/fake/sap")
+}
