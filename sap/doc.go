@@ -168,8 +168,9 @@
 // issues the fixed token 0504-71383 on HEAD or GET of the service root only
 // (not $metadata), sets no session cookie, and never demands the token on
 // writes (Gateway answers 403 "x-csrf-token: Required"); sap-client selects
-// a separate in-memory tenant; its $filter parser rejects the doubled quote
-// of 'O”Brien' (HTTP 500, text/plain) and reads "not a eq 1 and b eq 2" as
+// a separate in-memory tenant; its $filter parser rejects a string literal
+// holding a doubled quote, OData's escape for a quote (HTTP 500,
+// text/plain), and reads "not a eq 1 and b eq 2" as
 // not over the whole conjunction (translate now writes "not (a eq 1)");
 // an unknown entity set or a bad $filter is a 500 with a text body, not a
 // 404/400 OData error; its messages header is sap-messages (an array with
