@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	connectors "github.com/xlr8/connectors"
 	"github.com/xlr8/connectors/internal/connkit"
@@ -284,19 +283,9 @@ func wireValue(p property, v any) (any, error) {
 		}
 		return b, nil
 	case "Edm.DateTime", "Edm.DateTimeOffset":
-		var t time.Time
-		switch x := v.(type) {
-		case time.Time:
-			t = x
-		case connectors.Date:
-			t = x.Time()
-		case string:
-			var ok bool
-			if t, ok = parseISO(x); !ok {
-				return nil, fmt.Errorf("%q is not an ISO 8601 date or time", clip(x))
-			}
-		default:
-			return nil, fmt.Errorf("want a date or time, got %T", v)
+		t, err := timeOf(v)
+		if err != nil {
+			return nil, err
 		}
 		return fmt.Sprintf("/Date(%d)/", t.UnixMilli()), nil
 	case "Edm.String", "Edm.Guid":

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
-	"fmt"
 	"net/http"
 	"strings"
 
@@ -313,48 +312,25 @@ func loginPage(body []byte) bool {
 
 // pageError types a 2xx body the connector cannot use: an HTML page (a
 // login page is UNAUTHENTICATED), an empty body, or JSON that is truncated
-// or malformed. The message names the request, never the body's secrets.
+// or malformed (transport.MalformedJSON, with a short redacted excerpt).
 func pageError(product, what string, status int, h http.Header, body []byte, cause error) *errs.Error {
-	e := &errs.Error{Code: errs.CodeInternal, Product: product, HTTPStatus: status, Err: cause}
+	var typed *errs.Error
 	switch {
+	case errors.As(cause, &typed):
+		e := typed.Clone()
+		e.Product, e.HTTPStatus = product, status
+		e.Message = what + ": " + e.Message
+		return e
 	case isHTMLBody(h, body) && loginPage(body):
-		e.Code = errs.CodeUnauthenticated
-		e.Message = what + ": the server answered with a login page instead of OData JSON (session expired or SSO redirect)"
+		return &errs.Error{Code: errs.CodeUnauthenticated, Product: product, HTTPStatus: status,
+			Message: what + ": the server answered with a login page instead of OData JSON (session expired or SSO redirect)"}
 	case isHTMLBody(h, body):
-		e.Message = what + ": the server answered with an HTML page instead of OData JSON"
+		return &errs.Error{Code: errs.CodeInternal, Product: product, HTTPStatus: status,
+			Message: what + ": the server answered with an HTML page instead of OData JSON"}
 	case len(bytes.TrimSpace(body)) == 0:
-		e.Message = what + ": empty body, expected OData JSON"
-	case truncatedJSON(cause):
-		e.Message = what + ": truncated JSON body"
-	default:
-		e.Message = what + ": malformed JSON body"
-		if cause != nil {
-			e.Message += fmt.Sprintf(" (%s)", jsonWhy(cause))
-		}
+		return &errs.Error{Code: errs.CodeInternal, Product: product, HTTPStatus: status, Message: what + ": empty body, expected OData JSON"}
+	case cause == nil:
+		return &errs.Error{Code: errs.CodeInternal, Product: product, HTTPStatus: status, Message: what + ": not the OData JSON expected"}
 	}
-	return e
-}
-
-func truncatedJSON(err error) bool {
-	if err == nil {
-		return false
-	}
-	s := err.Error()
-	return strings.Contains(s, "unexpected end of JSON") || strings.Contains(s, "unexpected EOF")
-}
-
-func jsonWhy(err error) string {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		return fmt.Sprintf("syntax error at byte %d", syn.Offset)
-	case errors.As(err, &typ):
-		return fmt.Sprintf("a JSON %s where %s was expected", typ.Value, typ.Type)
-	}
-	var e *errs.Error
-	if errors.As(err, &e) {
-		return e.Message
-	}
-	return "not OData JSON"
+	return transport.MalformedJSON(product, what, status, cause, body, nil)
 }

@@ -107,19 +107,9 @@ func uriLiteral(v any, edm string) (string, error) {
 		}
 		return "guid'" + s + "'", nil
 	case "Edm.DateTime", "Edm.DateTimeOffset":
-		var t time.Time
-		switch x := v.(type) {
-		case time.Time:
-			t = x
-		case connectors.Date:
-			t = x.Time()
-		case string:
-			var ok bool
-			if t, ok = parseISO(x); !ok {
-				return "", fmt.Errorf("%q is not an ISO 8601 date or time", clip(x))
-			}
-		default:
-			return "", fmt.Errorf("want a date or time, got %T", v)
+		t, err := timeOf(v)
+		if err != nil {
+			return "", err
 		}
 		u := t.UTC()
 		if u.Year() < 1 || u.Year() > 9999 {
@@ -182,4 +172,21 @@ func isGUID(s string) bool {
 		}
 	}
 	return true
+}
+
+// timeOf reads a date or time given as time.Time, connectors.Date or ISO
+// 8601 text.
+func timeOf(v any) (time.Time, error) {
+	switch x := v.(type) {
+	case time.Time:
+		return x, nil
+	case connectors.Date:
+		return x.Time(), nil
+	case string:
+		if t, ok := parseISO(x); ok {
+			return t, nil
+		}
+		return time.Time{}, fmt.Errorf("%q is not an ISO 8601 date or time", clip(x))
+	}
+	return time.Time{}, fmt.Errorf("want a date or time, got %T", v)
 }

@@ -22,13 +22,12 @@ const (
 
 // settings are the connector's own options.
 type settings struct {
-	pageSize       int
-	services       []string
-	snapshot       bool
-	historyFrom    connectors.Date
-	historyTo      connectors.Date
-	rfc            bool
-	explicitPaging bool
+	pageSize    int
+	services    []string
+	snapshot    bool
+	historyFrom connectors.Date
+	historyTo   connectors.Date
+	rfc         bool
 }
 
 // option is the type of this package's vendor options.

@@ -50,15 +50,6 @@ func (s *set) column(name string) (column, bool) {
 	return column{}, false
 }
 
-func (s *set) nav(name string) (navigation, bool) {
-	for _, n := range s.Navs {
-		if n.Name == name {
-			return n, true
-		}
-	}
-	return navigation{}, false
-}
-
 func col(name, typ, label string) column {
 	return column{Name: name, Type: typ, Label: label, Filterable: true}
 }

@@ -278,5 +278,3 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.WriteHeader(status)
 	_, _ = w.Write(b.Bytes())
 }
-
-func isEffectiveParam(k string) bool { return k == "asOfDate" || k == "fromDate" || k == "toDate" }
