@@ -133,6 +133,9 @@ func invalid(format string, args ...any) *errs.Error {
 }
 
 func (d *driver) create(ctx context.Context, _ connectors.Principal, req CreateRequest) (*CreateResponse, error) {
+	if err := d.refuseV4(req.Entity); err != nil {
+		return nil, err
+	}
 	es, err := d.entitySet(ctx, req.Entity)
 	if err != nil {
 		return nil, err
@@ -159,6 +162,9 @@ func (d *driver) create(ctx context.Context, _ connectors.Principal, req CreateR
 }
 
 func (d *driver) update(ctx context.Context, _ connectors.Principal, req UpdateRequest) (*UpdateResponse, error) {
+	if err := d.refuseV4(req.Entity); err != nil {
+		return nil, err
+	}
 	es, err := d.entitySet(ctx, req.Entity)
 	if err != nil {
 		return nil, err
@@ -301,6 +307,9 @@ func wireValue(p property, v any) (any, error) {
 func (d *driver) batch(ctx context.Context, _ connectors.Principal, req BatchRequest) (*BatchResponse, error) {
 	if !serviceRE.MatchString(req.Service) {
 		return nil, invalid("service %q is not an OData service name", connkit.Bound(req.Service, 60))
+	}
+	if _, v4 := d.serviceRoot(req.Service); v4 {
+		return nil, &errs.Error{Code: errs.CodeUnsupported, Message: "$batch to OData v4 services is not supported (" + req.Service + ")"}
 	}
 	if len(req.Reads)+len(req.Changes) == 0 {
 		return nil, invalid("a batch needs reads or changes")

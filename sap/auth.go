@@ -126,6 +126,16 @@ func (d *driver) csrfURL(u *url.URL) string {
 	root := *u
 	root.RawQuery, root.Fragment = "", ""
 	p := u.Path
+	for _, name := range d.set.v4names {
+		marker := s4RootV4 + d.set.v4[name] + "/"
+		if i := strings.Index(p, marker); i >= 0 {
+			root.Path = p[:i] + marker
+			if d.client4 != "" {
+				root.RawQuery = "sap-client=" + d.client4
+			}
+			return root.String()
+		}
+	}
 	const marker = "/sap/opu/odata/sap/"
 	if i := strings.Index(p, marker); i >= 0 {
 		rest := p[i+len(marker):]

@@ -50,6 +50,14 @@
 // Field.Canonical and EntitySchema.Canonical come from translate's
 // vocabulary.
 //
+// OData v4 services (SAP's RAP services under /sap/opu/odata4/) are added
+// with WithV4Service(name, path) and named name/EntitySet: their EDMX 4.0
+// $metadata gives the schema, reads page by $top/$skip with $count=true
+// (@odata.count checked), values arrive as JSON numbers and ISO 8601 text,
+// and only comparisons on text and boolean properties go to the server
+// (translate writes v2 literals; the rest is filtered here). The write
+// capabilities speak v2 and refuse v4 entities (UNSUPPORTED).
+//
 // Query takes an entity path with its own options:
 // "EmpJob?$filter=userId eq '1001'&fromDate=1900-01-01&$select=userId,jobTitle"
 // or "API_BUSINESS_PARTNER/A_Customer?$filter=...". Only OData's system

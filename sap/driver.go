@@ -25,6 +25,17 @@ const (
 
 var identRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
+const s4RootV4 = "/sap/opu/odata4/"
+
+// serviceRoot is the path of an S/4 service's root, with a trailing slash,
+// and whether it is an OData v4 service (WithV4Service).
+func (d *driver) serviceRoot(svc string) (string, bool) {
+	if p, ok := d.set.v4[svc]; ok {
+		return s4RootV4 + p + "/", true
+	}
+	return s4Root + svc + "/", false
+}
+
 // Connect authenticates: a token for OAuth, else one call to the service
 // document (Basic and certificates are only checked by a request).
 func (d *driver) Connect(ctx context.Context) error {
@@ -48,13 +59,24 @@ func (d *driver) Ping(ctx context.Context) (connkit.Ping, error) {
 	svc := DefaultService
 	if len(d.set.services) > 0 {
 		svc = d.set.services[0]
+	} else if len(d.set.v4names) > 0 {
+		svc = d.set.v4names[0]
 	}
-	resp, err := d.client.Get(ctx, d.url(s4Root+svc+"/", url.Values{"$format": {"json"}}), jsonAccept)
+	root, v4 := d.serviceRoot(svc)
+	q := url.Values{"$format": {"json"}}
+	if v4 {
+		q = nil
+	}
+	resp, err := d.client.Get(ctx, d.url(root, q), jsonAccept)
 	if err != nil {
 		return connkit.Ping{}, err
 	}
 	resp.Release()
-	return connkit.Ping{APIVersion: "OData v2", Message: "service " + svc}, nil
+	version := "OData v2"
+	if v4 {
+		version = "OData v4"
+	}
+	return connkit.Ping{APIVersion: version, Message: "service " + svc}, nil
 }
 
 var jsonAccept = http.Header{"Accept": {"application/json"}}
@@ -114,7 +136,7 @@ func (d *driver) Entities(ctx context.Context) ([]string, error) {
 		return d.sfServiceDocument(ctx)
 	}
 	var out []string
-	for _, svc := range d.set.services {
+	for _, svc := range append(append([]string(nil), d.set.services...), d.set.v4names...) {
 		m, err := d.metadata(ctx, svc)
 		if err != nil {
 			return nil, err
@@ -136,7 +158,8 @@ func (d *driver) metadata(ctx context.Context, key string) (*service, error) {
 	if m != nil {
 		return m, nil
 	}
-	path := s4Root + key + "/$metadata"
+	root, _ := d.serviceRoot(key)
+	path := root + "$metadata"
 	if d.sf {
 		path = sfRoot + key + "/$metadata"
 	}
@@ -273,12 +296,15 @@ func (d *driver) Plan(ctx context.Context, q connectors.Query, s connectors.Enti
 		}
 		opts = append(opts, translate.WithSinceField(field))
 	}
+	svc, set, _ := d.splitEntity(q.Entity)
+	if root, v4 := d.serviceRoot(svc); v4 && !d.sf {
+		return d.planV4(q, s, es, root+set, opts)
+	}
 	flavor := translate.S4HANA
 	if d.sf {
 		flavor = translate.SuccessFactors
 	}
 	cq := q
-	_, set, _ := d.splitEntity(q.Entity)
 	cq.Entity = set
 	c, err := translate.CompileOData(cq, flavor, opts...)
 	if err != nil {
@@ -317,7 +343,6 @@ func (d *driver) Plan(ctx context.Context, q connectors.Query, s connectors.Enti
 		p.Fetch = pager.OData(first, size, d.pageCall(es.shape))
 		return p, nil
 	}
-	svc, _, _ := d.splitEntity(q.Entity)
 	base := d.url(s4Root+svc+"/"+set, params)
 	first, _ := url.Parse(base)
 	p.Requests = []connectors.PlannedRequest{{Method: http.MethodGet, URL: first.String() + "&$skip=0&$top=" + strconv.Itoa(d.set.pageSize)}}

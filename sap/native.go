@@ -18,7 +18,7 @@ import (
 // system query options and SuccessFactors' own parameters.
 var nativeParams = map[string]bool{
 	"$filter": true, "$select": true, "$expand": true, "$orderby": true, "$top": true, "$skip": true,
-	"$inlinecount": true, "$format": true, "$skiptoken": true,
+	"$inlinecount": true, "$format": true, "$skiptoken": true, "$count": true,
 	"asOfDate": true, "fromDate": true, "toDate": true, "paging": true, "customPageSize": true,
 }
 
@@ -48,8 +48,13 @@ func (d *driver) Native(ctx context.Context, native string) (*connkit.Plan, erro
 	if f := params.Get("$format"); f != "" && f != "json" {
 		return nil, &errs.Error{Code: errs.CodeInvalidArgument, Product: d.product, Message: "native query: only $format=json is read"}
 	}
-	params.Set("$format", "json")
 	svc, set, _ := d.splitEntity(path)
+	root, v4 := d.serviceRoot(svc)
+	if v4 {
+		params.Del("$format")
+	} else {
+		params.Set("$format", "json")
+	}
 	p := &connkit.Plan{Entity: path, Native: native, Calls: -1, KeyOf: connkit.KeyOf(es.Key)}
 	if d.sf {
 		first, _ := url.Parse(d.url(sfRoot+set, params))
@@ -57,7 +62,7 @@ func (d *driver) Native(ctx context.Context, native string) (*connkit.Plan, erro
 		p.Fetch = pager.OData(first, 0, d.pageCall(es.shape))
 		return p, nil
 	}
-	first, _ := url.Parse(d.url(s4Root+svc+"/"+set, params))
+	first, _ := url.Parse(d.url(root+set, params))
 	p.Requests = []connectors.PlannedRequest{{Method: http.MethodGet, URL: first.String()}}
 	if params.Has("$top") || params.Has("$skip") || params.Has("$skiptoken") {
 		p.Fetch = pager.OData(first, 0, d.pageCall(es.shape))

@@ -3,6 +3,7 @@ package sap
 import (
 	"fmt"
 	"regexp"
+	"strings"
 
 	connectors "github.com/xlr8/connectors"
 	"github.com/xlr8/connectors/internal/errs"
@@ -28,6 +29,8 @@ type settings struct {
 	historyFrom connectors.Date
 	historyTo   connectors.Date
 	rfc         bool
+	v4          map[string]string // name -> path under /sap/opu/odata4/
+	v4names     []string
 }
 
 // option is the type of this package's vendor options.
@@ -81,7 +84,30 @@ func WithSOAPRFC(on bool) connectors.Option {
 	return connectors.VendorOption(option(func(s *settings) { s.rfc = on }))
 }
 
-var serviceRE = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
+// WithV4Service adds an S/4HANA OData v4 service (RAP services under
+// /sap/opu/odata4/): name is how its entities are named (name/EntitySet),
+// path its location under /sap/opu/odata4/, for example
+// WithV4Service("BP_V4", "sap/api_business_partner/srvd_a2x/sap/businesspartner/0001").
+// Reads page by $top/$skip with $count=true; only comparisons on text and
+// boolean properties go to the server (v4 writes other literals without
+// v2's datetime'...' and L/M suffixes), the rest is filtered here. The
+// write capabilities speak v2 and refuse v4 entities.
+func WithV4Service(name, path string) connectors.Option {
+	return connectors.VendorOption(option(func(s *settings) {
+		if s.v4 == nil {
+			s.v4 = map[string]string{}
+		}
+		if _, dup := s.v4[name]; !dup {
+			s.v4names = append(s.v4names, name)
+		}
+		s.v4[name] = strings.Trim(path, "/")
+	}))
+}
+
+var (
+	serviceRE = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
+	v4PathRE  = regexp.MustCompile(`^[A-Za-z0-9_]+(/[A-Za-z0-9_]+)*$`)
+)
 
 func (s settings) validate(product string) error {
 	bad := func(format string, args ...any) error {
@@ -96,6 +122,19 @@ func (s settings) validate(product string) error {
 	for _, svc := range s.services {
 		if !serviceRE.MatchString(svc) {
 			return bad("service name %q is not an OData service name", svc)
+		}
+	}
+	for _, name := range s.v4names {
+		if product == SuccessFactors {
+			return bad("OData v4 services are S/4HANA's")
+		}
+		if !serviceRE.MatchString(name) || !v4PathRE.MatchString(s.v4[name]) {
+			return bad("v4 service %q at %q: the name must be A-Z, 0-9 and _, the path segments too", name, s.v4[name])
+		}
+		for _, v2 := range s.services {
+			if v2 == name {
+				return bad("v4 service name %q is also a v2 service", name)
+			}
 		}
 	}
 	if s.historyFrom.IsZero() != s.historyTo.IsZero() || s.historyTo.Before(s.historyFrom) {

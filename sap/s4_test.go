@@ -333,3 +333,47 @@ func TestS4ClientCertificate(t *testing.T) {
 }
 
 func errorsAs(err error, target **connectors.Error) bool { return errors.As(err, target) }
+
+func TestS4ODataV4(t *testing.T) {
+	srv := newS4(t, fakesap.Config{})
+	srv.SeedPartners(12)
+	c := openS4(t, srv, sap.WithV4Service("BP_V4", fakesap.V4Path), sap.WithPageSize(5))
+	ctx := t.Context()
+	ents, err := c.Entities(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(ents, ","), "BP_V4/A_BusinessPartner") {
+		t.Errorf("entities %v", ents)
+	}
+	s, err := c.Schema(ctx, "BP_V4/A_BusinessPartner")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f, _ := s.Field("CreationDate"); f.Type != connectors.TypeDate || f.Label != "Created On" {
+		t.Errorf("v4 schema field %+v", f)
+	}
+	q := connectors.Query{Entity: "BP_V4/A_BusinessPartner", Fields: []string{"BusinessPartner", "CreationDate"},
+		Where: connectors.And{connectors.Eq("Industry", "RETAIL"), connectors.Ge("CreationDate", connectors.Date{Year: 2020, Month: 1, Day: 5})}}
+	got := collect(t, c.Get(ctx, q))
+	if len(got) != 2 || got[0]["BusinessPartner"] != "1000005" || got[0]["CreationDate"] != (connectors.Date{Year: 2020, Month: 1, Day: 5}) {
+		t.Errorf("v4 records %v", got)
+	}
+	for _, r := range got {
+		if _, ok := r["Industry"]; ok || len(r) != 2 {
+			t.Errorf("record %v: the residual's extra field was not dropped", r)
+		}
+	}
+	reqs := requests(srv, "GET /sap/opu/odata4/")
+	last := reqs[len(reqs)-1]
+	if !strings.Contains(last, "%24count=true") || !strings.Contains(last, "Industry%20eq%20%27RETAIL%27") || strings.Contains(last, "datetime") {
+		t.Errorf("v4 request %s: want $count, the text comparison pushed and the date one kept here", last)
+	}
+	all := collect(t, c.Get(ctx, connectors.Query{Entity: "BP_V4/A_BusinessPartner"}))
+	if len(all) != 12 {
+		t.Errorf("v4 paging: %d records", len(all))
+	}
+	if _, err := c.Execute(ctx, sap.ActionCreate, map[string]any{"entity": "BP_V4/A_BusinessPartner", "record": map[string]any{"BusinessPartner": "1"}}); code(err) != connectors.CodeUnsupported {
+		t.Errorf("v4 write: %v", err)
+	}
+}

@@ -125,6 +125,7 @@ func New(cfg Config) *Server {
 		s.EnableOAuth(kit.OAuthConfig{Path: "/sap/bc/sec/oauth2/token", ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret,
 			TTL: cfg.TokenTTL, Grants: []string{kit.GrantClientCredentials}})
 		s.HandleFunc("/sap/opu/odata/sap/{rest...}", s.auth(s.serveS4))
+		s.HandleFunc("/sap/opu/odata4/{rest...}", s.auth(s.serveV4))
 		s.HandleFunc("POST /sap/bc/soap/rfc", s.auth(s.serveRFC))
 	}
 	return s
