@@ -315,6 +315,20 @@ func (d *driver) Plan(ctx context.Context, q connectors.Query, s connectors.Enti
 		params[k] = v
 	}
 	params.Del("$top")
+	// $expand on request: a navigation property among Fields is expanded
+	// (selected alone it would come back __deferred, and be dropped).
+	var expand []string
+	if c.Expand != "" {
+		expand = strings.Split(c.Expand, ",")
+	}
+	for _, f := range q.Fields {
+		if _, ok := es.navigation(f); ok && !contains(expand, f) {
+			expand = append(expand, f)
+		}
+	}
+	if len(expand) > 0 {
+		params.Set("$expand", strings.Join(expand, ","))
+	}
 	notes := []string{}
 	if d.sf {
 		if !d.set.historyFrom.IsZero() && q.AsOf.IsZero() {

@@ -8,6 +8,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
@@ -375,5 +376,32 @@ func TestS4ODataV4(t *testing.T) {
 	}
 	if _, err := c.Execute(ctx, sap.ActionCreate, map[string]any{"entity": "BP_V4/A_BusinessPartner", "record": map[string]any{"BusinessPartner": "1"}}); code(err) != connectors.CodeUnsupported {
 		t.Errorf("v4 write: %v", err)
+	}
+}
+
+// TestS4ConcurrentWritesShareOneToken: parallel writes that all meet
+// "x-csrf-token: Required" share one fetch, one token and one session.
+func TestS4ConcurrentWritesShareOneToken(t *testing.T) {
+	srv := newS4(t, fakesap.Config{})
+	c := openS4(t, srv)
+	ctx := t.Context()
+	if err := c.Connect(ctx); err != nil {
+		t.Fatal(err)
+	}
+	errc := make(chan error, 6)
+	for i := range 6 {
+		go func() {
+			_, err := c.Execute(ctx, sap.ActionCreate, map[string]any{"entity": bp,
+				"record": map[string]any{"BusinessPartner": fmt.Sprint(4000000 + i), "BusinessPartnerCategory": "2"}})
+			errc <- err
+		}()
+	}
+	for range 6 {
+		if err := <-errc; err != nil {
+			t.Error(err)
+		}
+	}
+	if srv.CSRFFetches() != 1 || srv.Writes() != 6 {
+		t.Errorf("%d fetches, %d writes; want 1 and 6", srv.CSRFFetches(), srv.Writes())
 	}
 }

@@ -270,3 +270,21 @@ func TestSFNativeQuery(t *testing.T) {
 }
 
 var _ = context.Background
+
+func TestSFExpandOnRequest(t *testing.T) {
+	srv := newSF(t, fakesap.Config{})
+	srv.SeedWorkers(2)
+	c := openSF(t, srv)
+	got := collect(t, c.Get(t.Context(), connectors.Query{Entity: "User", Fields: []string{"userId", "empInfo"}}))
+	if len(got) != 2 {
+		t.Fatalf("%d users", len(got))
+	}
+	emp, ok := got[1]["empInfo"].(map[string]any)
+	if !ok || emp["userId"] != "u00002" || emp["startDate"] != (connectors.Date{Year: 2020, Month: 1, Day: 2}) {
+		t.Errorf("empInfo = %#v", got[1]["empInfo"])
+	}
+	reqs := requests(srv, "GET /odata/v2/User?")
+	if !strings.Contains(reqs[len(reqs)-1], "%24expand=empInfo") {
+		t.Errorf("request %s has no $expand", reqs[len(reqs)-1])
+	}
+}
