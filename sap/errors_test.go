@@ -2,6 +2,7 @@ package sap
 
 import (
 	"net/http"
+	"os"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -114,3 +115,9 @@ func TestPageError(t *testing.T) {
 		})
 	}
 }
+
+func newStatusError(status int) *errs.Error {
+	return &errs.Error{Code: errs.CodeForStatus(status), HTTPStatus: status, Message: "GET x: HTTP"}
+}
+
+func readTestFile(name string) ([]byte, error) { return os.ReadFile(name) }
