@@ -157,6 +157,20 @@ func (s *toyServer) list(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, 200, map[string]any{"total": total, "items": page, "offset": offset})
 }
 
+// toyPage is the toy server's page, as a client reads it.
+type toyPage struct {
+	Total int              `json:"total"`
+	Items []map[string]any `json:"items"`
+}
+
+func (p toyPage) records() []connectors.Record {
+	recs := make([]connectors.Record, len(p.Items))
+	for i, it := range p.Items {
+		recs[i] = it
+	}
+	return recs
+}
+
 // ---- the toy connector ----
 
 type bug string
@@ -328,17 +342,11 @@ func (c *toyConnector) Get(ctx context.Context, q connectors.Query) iter.Seq2[co
 		}
 		u := c.base.JoinPath("/api/items")
 		u.RawQuery = p.Encode()
-		var body struct {
-			Total int              `json:"total"`
-			Items []map[string]any `json:"items"`
-		}
+		var body toyPage
 		if _, err := c.client.GetJSON(ctx, u.String(), nil, &body); err != nil {
 			return pager.Page{}, err
 		}
-		recs := make([]connectors.Record, len(body.Items))
-		for i, it := range body.Items {
-			recs[i] = it
-		}
+		recs := body.records()
 		next := offset + len(body.Items)
 		if c.bug == dropPage && req.Page == 0 {
 			next += len(body.Items) // skips the second page

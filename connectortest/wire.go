@@ -2,8 +2,6 @@ package connectortest
 
 import (
 	"os/exec"
-	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -25,7 +23,7 @@ func NoSharedWire(t testing.TB, client, fake string, allowed ...string) {
 	t.Helper()
 	gocmd, err := exec.LookPath("go")
 	if err != nil {
-		gocmd = filepath.Join(runtime.GOROOT(), "bin", "go")
+		t.Skipf("no go command: %v", err)
 	}
 	list := func(args ...string) []string {
 		t.Helper()

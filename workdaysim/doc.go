@@ -209,7 +209,7 @@
 // be the key ascending; AsOf and Since are UNSUPPORTED (current state only).
 // Workers carry no sensitive PII (get_employee_full has it). Query runs a
 // small native form, "workers?department=Engineering&status=ACTIVE&limit=10"
-// (see simDriver.ParseNative).
+// (see the package example and Query).
 //
 // Sensitive and write capabilities need a principal type (__type__) unless
 // the simulator was opened with connectors.WithAllowMissingPrincipalType;

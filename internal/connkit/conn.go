@@ -458,6 +458,22 @@ func (c *Conn) Wrap(err error) error {
 	return e
 }
 
+// prepare is the prologue of a call about q outside a stream: open,
+// validated, connected, checked against the schema (errors wrapped).
+func (c *Conn) prepare(ctx context.Context, q connectors.Query) (connectors.EntitySchema, error) {
+	if err := c.life.Check(); err != nil {
+		return connectors.EntitySchema{}, c.Wrap(err)
+	}
+	if err := q.Validate(); err != nil {
+		return connectors.EntitySchema{}, c.Wrap(err)
+	}
+	if err := c.Connect(ctx); err != nil {
+		return connectors.EntitySchema{}, err
+	}
+	s, err := c.CheckQuery(ctx, q)
+	return s, c.Wrap(err)
+}
+
 // Exports implements connectors.BulkExporter over a BulkDriver; vendors
 // embed it (with *Conn) in their exported connector type.
 type Exports struct{ c *Conn }
@@ -474,18 +490,9 @@ func (c *Conn) Exports() Exports {
 // StartExport validates q against the schema and starts a job.
 func (x Exports) StartExport(ctx context.Context, q connectors.Query) (connectors.JobStatus, error) {
 	c := x.c
-	if err := c.life.Check(); err != nil {
-		return connectors.JobStatus{}, c.Wrap(err)
-	}
-	if err := q.Validate(); err != nil {
-		return connectors.JobStatus{}, c.Wrap(err)
-	}
-	if err := c.Connect(ctx); err != nil {
-		return connectors.JobStatus{}, err
-	}
-	s, err := c.CheckQuery(ctx, q)
+	s, err := c.prepare(ctx, q)
 	if err != nil {
-		return connectors.JobStatus{}, c.Wrap(err)
+		return connectors.JobStatus{}, err
 	}
 	st, err := c.d.(BulkDriver).StartExport(ctx, q, s)
 	return st, c.Wrap(err)
@@ -539,18 +546,9 @@ func (c *Conn) Explains() Explains { return Explains{c} }
 // Explain validates and plans q as Get would, without fetching a page.
 func (x Explains) Explain(ctx context.Context, q connectors.Query) (connectors.Plan, error) {
 	c := x.c
-	if err := c.life.Check(); err != nil {
-		return connectors.Plan{}, c.Wrap(err)
-	}
-	if err := q.Validate(); err != nil {
-		return connectors.Plan{}, c.Wrap(err)
-	}
-	if err := c.Connect(ctx); err != nil {
-		return connectors.Plan{}, err
-	}
-	s, err := c.CheckQuery(ctx, q)
+	s, err := c.prepare(ctx, q)
 	if err != nil {
-		return connectors.Plan{}, c.Wrap(err)
+		return connectors.Plan{}, err
 	}
 	p, err := c.d.Plan(ctx, q, s)
 	if err != nil {
