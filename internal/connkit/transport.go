@@ -78,6 +78,7 @@ func NewClient(product string, cred *credentials.Credential, o connectors.Option
 		ShouldRetry:           vc.ShouldRetry,
 		Observe:               vc.Observe,
 		Secrets:               secrets,
+		Egress:                o.Egress,
 	})
 }
 

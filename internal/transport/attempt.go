@@ -19,11 +19,11 @@ type callState struct {
 	stream   bool
 
 	// idempotent says the call may be repeated (see Request.Idempotent);
-	// noRedirect refuses every redirect; origin is the call's origin, which
+	// noRedirect refuses every redirect; u is the call's URL, whose origin
 	// redirects may not leave.
 	idempotent bool
 	noRedirect bool
-	origin     string
+	u          *url.URL
 
 	c    *Client
 	body []byte
@@ -34,7 +34,7 @@ type callState struct {
 func (st *callState) init(r *Request, u *url.URL) {
 	st.idempotent = r.idempotent()
 	st.noRedirect = r.NoRedirects
-	st.origin = origin(u)
+	st.u = u
 }
 
 // handle is the retry loop's response handler: it reads the body under the

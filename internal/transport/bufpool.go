@@ -10,20 +10,31 @@ import (
 // declares 60 MiB and stalls costs what it sent, not 60 MiB per attempt).
 const (
 	firstBufSize = 4 << 10
-	// maxPooledBuf is the largest buffer put back: a rare huge page is left
-	// to the garbage collector rather than pinned in the pool.
-	maxPooledBuf = 4 << 20
+	// maxPooledBuf is the largest buffer put back (a page of 2,000
+	// Salesforce records of 20 fields is about 4 MiB): a rare huge body is
+	// left to the garbage collector rather than pinned in the pool.
+	maxPooledBuf = 16 << 20
 )
 
-var bufPool = sync.Pool{New: func() any {
-	b := make([]byte, 0, firstBufSize)
-	return &b
-}}
+var bufPool sync.Pool // of *[]byte, each of cap firstBufSize..maxPooledBuf
 
-func getBuf() *[]byte { return bufPool.Get().(*[]byte) }
+// getBuf returns a pooled buffer, or a new one sized for a body declared
+// smaller than firstBufSize (hint < 0: unknown). A declared length only
+// ever shrinks the first allocation, never grows it.
+func getBuf(hint int64) *[]byte {
+	if p, ok := bufPool.Get().(*[]byte); ok {
+		return p
+	}
+	n := int64(firstBufSize)
+	if hint >= 0 && hint < n {
+		n = hint + 1 // room to see the end without growing
+	}
+	b := make([]byte, 0, n)
+	return &b
+}
 
 func putBuf(p *[]byte) {
-	if p == nil || cap(*p) > maxPooledBuf {
+	if p == nil || cap(*p) > maxPooledBuf || cap(*p) < firstBufSize {
 		return
 	}
 	*p = (*p)[:0]
@@ -32,12 +43,12 @@ func putBuf(p *[]byte) {
 
 // readPooled reads r to the end into a pooled buffer, failing with an
 // oversizeError past limit bytes. On error the buffer is back in the pool.
-func readPooled(r io.Reader, limit int64) ([]byte, *[]byte, error) {
-	p := getBuf()
+func readPooled(r io.Reader, limit, hint int64) ([]byte, *[]byte, error) {
+	p := getBuf(hint)
 	b := (*p)[:0]
 	for {
 		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)] // grow (amortized doubling) as bytes arrive
+			b = grow(b, hint)
 		}
 		room := b[len(b):cap(b)]
 		if over := int64(len(b)) + int64(len(room)) - (limit + 1); over > 0 {
@@ -60,4 +71,20 @@ func readPooled(r io.Reader, limit int64) ([]byte, *[]byte, error) {
 			return nil, nil, err
 		}
 	}
+}
+
+// grow doubles b's capacity as bytes arrive; a declared length caps the
+// growth (so the last step does not overshoot a body that tells its size)
+// but never sizes an allocation before the bytes are there.
+func grow(b []byte, hint int64) []byte {
+	n := 2 * cap(b)
+	if n < firstBufSize {
+		n = firstBufSize
+	}
+	if hint > int64(len(b)) && hint+1 < int64(n) {
+		n = int(hint + 1)
+	}
+	nb := make([]byte, len(b), n)
+	copy(nb, b)
+	return nb
 }

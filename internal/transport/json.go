@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -161,6 +162,9 @@ type TokenResponse struct {
 func (t *TokenResponse) Token(now time.Time) *oauth2.Token {
 	tok := &oauth2.Token{AccessToken: t.AccessToken, TokenType: t.TokenType, RefreshToken: t.RefreshToken}
 	if secs, ok := parseExpiresIn(t.ExpiresIn); ok && secs > 0 {
+		// An absurd lifetime (which would overflow a Duration) is held to
+		// a year: the token is then renewed on a 401 or after a year.
+		secs = min(secs, maxExpiresIn)
 		tok.Expiry = now.Add(time.Duration(secs) * time.Second)
 		tok.ExpiresIn = secs
 	}
@@ -183,6 +187,9 @@ func (t *TokenResponse) Token(now time.Time) *oauth2.Token {
 	return tok
 }
 
+// maxExpiresIn is the longest token lifetime believed, in seconds.
+const maxExpiresIn = 366 * 24 * 3600
+
 func parseExpiresIn(raw json.RawMessage) (int64, bool) {
 	s := strings.Trim(strings.TrimSpace(string(raw)), `"`)
 	if s == "" || s == "null" {
@@ -191,8 +198,11 @@ func parseExpiresIn(raw json.RawMessage) (int64, bool) {
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
 		f, ferr := strconv.ParseFloat(s, 64)
-		if ferr != nil {
+		if ferr != nil || math.IsNaN(f) || f < 0 {
 			return 0, false
+		}
+		if f > maxExpiresIn {
+			return maxExpiresIn, true
 		}
 		n = int64(f)
 	}

@@ -35,8 +35,8 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 		from = origin(via[0].URL)
 	}
 	st := stateFrom(req.Context())
-	if st != nil && st.origin != "" {
-		from = st.origin
+	if st != nil && st.u != nil {
+		from = origin(st.u)
 	}
 	to := origin(req.URL)
 	if st != nil && st.noRedirect {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"time"
@@ -20,7 +21,6 @@ import (
 const (
 	DefaultMaxBodyBytes    int64 = 64 << 20
 	DefaultMaxStreamBytes  int64 = 4 << 30
-	DefaultAttemptTimeout        = 2 * time.Minute
 	DefaultIdleReadTimeout       = 2 * time.Minute
 )
 
@@ -59,10 +59,15 @@ type Config struct {
 	MaxBodyBytes int64
 	// MaxStreamBytes caps a streamed response body (default 4 GiB).
 	MaxStreamBytes int64
-	// AttemptTimeout bounds one attempt: until the headers of a stream, until
-	// the whole body of a buffered call (default 2 minutes; NoTimeout turns
-	// it off). The context's deadline bounds the call as a whole; when it
-	// comes first, no attempt timer is set.
+	// AttemptTimeout, when set, bounds one attempt: until the headers of a
+	// stream, until the whole body of a buffered call; a stalled attempt is
+	// abandoned and retried. The context's deadline bounds the call as a
+	// whole; when it comes first, no attempt timer is set. Zero (or
+	// NoTimeout) sets no timer per attempt: on the transport New builds when
+	// HTTPClient is nil, a connection that receives nothing for
+	// DefaultConnIdleTimeout (headers or body) still ends the attempt, as a
+	// retryable TIMEOUT; with a base client of the caller's, its own
+	// timeouts and the context bound the call.
 	AttemptTimeout time.Duration
 	// IdleReadTimeout bounds how long a stream's body may go without
 	// delivering MinReadBytes (default 2 minutes; NoTimeout turns it off).
@@ -129,7 +134,13 @@ type Client struct {
 func New(cfg Config) (*Client, error) {
 	base := cfg.HTTPClient
 	if base == nil {
-		base = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+		// Our own transport: stalls are bounded per connection (headers
+		// and body reads), so that no attempt needs a timer of its own.
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		d := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
+		t.DialContext = idleDialer(d.DialContext, connIdleTimeout)
+		t.ResponseHeaderTimeout = connIdleTimeout
+		base = &http.Client{Transport: t}
 	}
 	inner := base.Transport
 	if inner == nil {
@@ -163,10 +174,7 @@ func New(cfg Config) (*Client, error) {
 	if c.maxStream <= 0 {
 		c.maxStream = DefaultMaxStreamBytes
 	}
-	switch {
-	case c.attemptTimeout == 0:
-		c.attemptTimeout = DefaultAttemptTimeout
-	case c.attemptTimeout < 0:
+	if c.attemptTimeout < 0 {
 		c.attemptTimeout = 0
 	}
 	idle, minRead := cfg.IdleReadTimeout, cfg.MinReadBytes
@@ -501,7 +509,12 @@ func (c *Client) newHTTPRequest(ctx context.Context, r *Request, u *url.URL) (*h
 	// Built from the URL checkURL already parsed (no second parse). The body
 	// is set on the retryable request, which replays it from the caller's
 	// bytes on every attempt without copying them.
-	cu := *u
+	// The parsed URL is shared by every round unless a step may edit it.
+	cu := u
+	if len(c.steps.list) > 0 {
+		cp := *u
+		cu = &cp
+	}
 	h := make(http.Header, len(r.Header)+1)
 	for k, v := range r.Header {
 		h[k] = v
@@ -509,7 +522,7 @@ func (c *Client) newHTTPRequest(ctx context.Context, r *Request, u *url.URL) (*h
 	if _, ok := h["User-Agent"]; !ok {
 		h["User-Agent"] = c.uaValue
 	}
-	hreq := &http.Request{Method: method, URL: &cu, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1, Header: h, Host: cu.Host}
+	hreq := &http.Request{Method: method, URL: cu, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1, Header: h, Host: cu.Host}
 	return hreq.WithContext(ctx), nil
 }
 
@@ -521,7 +534,7 @@ func (c *Client) readBody(resp *http.Response) ([]byte, *[]byte, error) {
 	if resp.ContentLength > c.maxBody {
 		return nil, nil, &oversizeError{limit: c.maxBody}
 	}
-	return readPooled(resp.Body, c.maxBody)
+	return readPooled(resp.Body, c.maxBody, resp.ContentLength)
 }
 
 // outcomeUnknown is appended to the message of a write that failed in a way
