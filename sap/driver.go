@@ -212,6 +212,16 @@ func (d *driver) entitySet(ctx context.Context, name string) (*entitySet, error)
 	key := svc
 	if d.sf {
 		key = set
+		// An entity the service document does not list is NOT_FOUND
+		// without asking for its $metadata (SuccessFactors answers an
+		// unknown entity's $metadata with a 400 or 404, depending).
+		names, err := d.sfServiceDocument(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if i := sort.SearchStrings(names, set); i >= len(names) || names[i] != set {
+			return nil, &errs.Error{Code: errs.CodeNotFound, Product: d.product, Message: fmt.Sprintf("no entity %q", name)}
+		}
 	}
 	m, err := d.metadata(ctx, key)
 	if err != nil {

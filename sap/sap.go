@@ -100,6 +100,11 @@ func open(ctx context.Context, product string, cred *credentials.Credential, opt
 		return nil, err
 	}
 	base.Path = strings.TrimRight(base.Path, "/")
+	// An instance URL given with the OData root already on it is the same
+	// instance: the root is added per call.
+	for _, root := range []string{"/odata/v2", "/sap/opu/odata/sap"} {
+		base.Path = strings.TrimSuffix(base.Path, root)
+	}
 	base.RawQuery, base.Fragment = "", ""
 	d := &driver{product: product, sf: product == SuccessFactors, base: base, set: set, services: map[string]*service{}}
 	if !d.sf {

@@ -288,3 +288,23 @@ func TestSFExpandOnRequest(t *testing.T) {
 		t.Errorf("request %s has no $expand", reqs[len(reqs)-1])
 	}
 }
+
+func TestSFInstanceURLWithRoot(t *testing.T) {
+	srv := newSF(t, fakesap.Config{})
+	srv.SeedWorkers(1)
+	cred := sfCred(t, srv)
+	cred.InstanceURL = srv.URL + "/odata/v2/"
+	c, err := sap.NewSuccessFactors(t.Context(), cred, connectors.WithHTTPClient(srv.Client()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := collect(t, c.Get(t.Context(), connectors.Query{Entity: "User"})); len(got) != 1 {
+		t.Errorf("%d users", len(got))
+	}
+	if len(requests(srv, "GET /odata/v2/Nope")) != 0 {
+		t.Error("unexpected")
+	}
+	if _, err := c.Schema(t.Context(), "Nope"); code(err) != connectors.CodeNotFound || len(requests(srv, "GET /odata/v2/Nope")) != 0 {
+		t.Errorf("unknown entity: %v, requests %v", err, srv.Requests())
+	}
+}
