@@ -72,8 +72,9 @@
 // and always asks $format=json and $inlinecount=allpages, whose count the
 // walker checks against what arrived. sap_sf pages by the server's d.__next
 // links (customPageSize, default 1000, the cap; paging=snapshot unless the
-// query has an order or WithSnapshotPaging(false)); session cookies from
-// the first page are replayed on the next. sap_s4 pages by $top/$skip
+// query has an order or WithSnapshotPaging(false)), and where a full page
+// comes without __next (an entity that does not page on the server) by
+// $skip/$top; session cookies from the first page are replayed on the next. sap_s4 pages by $top/$skip
 // (WithPageSize, default 500), ignoring any __next. Query.AsOf is
 // SuccessFactors' asOfDate; WithEffectiveRange sends fromDate/toDate
 // instead on entities with startDate and endDate; Query.Since filters

@@ -364,7 +364,7 @@ func (d *driver) Plan(ctx context.Context, q connectors.Query, s connectors.Enti
 		params.Set("customPageSize", strconv.Itoa(size))
 		first, _ := url.Parse(d.url(sfRoot+set, params))
 		p.Requests = []connectors.PlannedRequest{{Method: http.MethodGet, URL: first.String()}}
-		p.Fetch = pager.OData(first, size, d.pageCall(es.shape))
+		p.Fetch = pager.OData(first, size, d.sfPageCall(first, size, c.Top, es.shape))
 		return p, nil
 	}
 	base := d.url(s4Root+svc+"/"+set, params)
@@ -391,6 +391,35 @@ func schemaForCompile(s connectors.EntitySchema) connectors.EntitySchema {
 func (d *driver) pageCall(sh *shape) pager.Call {
 	return func(ctx context.Context, at pager.At) (pager.Result, error) {
 		return d.readPage(ctx, at.URL.String(), sh)
+	}
+}
+
+// sfPageCall reads a SuccessFactors page: the first URL, then each
+// d.__next. A full page without __next means the entity does not page on
+// the server (snapshot paging on an entity that does not support it falls
+// back to client paging, per SuccessFactors' documentation): the next page
+// is then asked for with $skip and $top.
+func (d *driver) sfPageCall(first *url.URL, size, top int, sh *shape) pager.Call {
+	return func(ctx context.Context, at pager.At) (pager.Result, error) {
+		res, err := d.readPage(ctx, at.URL.String(), sh)
+		if err != nil || res.Next != "" || len(res.Records) < size || size <= 0 {
+			return res, err
+		}
+		skip := 0
+		if v := at.URL.Query().Get("$skip"); v != "" {
+			skip, _ = strconv.Atoi(v)
+		}
+		skip += len(res.Records)
+		if top > 0 && skip >= top {
+			return res, nil
+		}
+		nu := *first
+		q := nu.Query()
+		q.Set("$skip", strconv.Itoa(skip))
+		q.Set("$top", strconv.Itoa(size))
+		nu.RawQuery = encodeQuery(q)
+		res.Next = nu.String()
+		return res, nil
 	}
 }
 

@@ -301,10 +301,21 @@ func TestSFInstanceURLWithRoot(t *testing.T) {
 	if got := collect(t, c.Get(t.Context(), connectors.Query{Entity: "User"})); len(got) != 1 {
 		t.Errorf("%d users", len(got))
 	}
-	if len(requests(srv, "GET /odata/v2/Nope")) != 0 {
-		t.Error("unexpected")
-	}
 	if _, err := c.Schema(t.Context(), "Nope"); code(err) != connectors.CodeNotFound || len(requests(srv, "GET /odata/v2/Nope")) != 0 {
 		t.Errorf("unknown entity: %v, requests %v", err, srv.Requests())
+	}
+}
+
+func TestSFClientPagingWithoutNext(t *testing.T) {
+	srv := newSF(t, fakesap.Config{PageSize: 7, NoServerPaging: true})
+	srv.SeedWorkers(20)
+	c := openSF(t, srv, sap.WithPageSize(7))
+	got := collect(t, c.Get(t.Context(), connectors.Query{Entity: "User"}))
+	if len(got) != 20 {
+		t.Fatalf("%d users, want 20", len(got))
+	}
+	reqs := requests(srv, "GET /odata/v2/User?")
+	if len(reqs) != 3 || !strings.Contains(reqs[1], "%24skip=7") || !strings.Contains(reqs[2], "%24skip=14") || !strings.Contains(reqs[2], "%24top=7") {
+		t.Errorf("requests %v, want $skip/$top pages after a full page without __next", reqs)
 	}
 }

@@ -139,7 +139,7 @@ func (s *Server) serveCollection(w http.ResponseWriter, r *http.Request, st *set
 			s.odataError(w, http.StatusBadRequest, s.badRequestCode(), "Invalid $skiptoken")
 			return
 		}
-		if tok := paging.Next(win, key); tok != "" {
+		if tok := paging.Next(win, key); tok != "" && !s.cfg.NoServerPaging {
 			next = s.Relink(r, kit.Absolute, map[string]string{"$skiptoken": tok})
 		}
 		start, end = start+win.Start, start+win.End

@@ -48,6 +48,10 @@ type Config struct {
 	// RefuseHEAD makes the S/4 fake answer HEAD with 405 (some ICF handlers
 	// refuse HEAD), so a CSRF fetch must fall back to GET.
 	RefuseHEAD bool
+	// NoServerPaging makes SuccessFactors answer like an entity without
+	// server paging: one page of PageSize (after $skip/$top), never
+	// __next, so that the client pages with $skip/$top.
+	NoServerPaging bool
 	// NoOffset makes SuccessFactors write Edm.DateTimeOffset without its
 	// +0000 (pyodata#231).
 	NoOffset bool
