@@ -405,12 +405,16 @@ func (d *driver) sfPageCall(first *url.URL, size, top int, sh *shape) pager.Call
 		if err != nil || res.Next != "" || len(res.Records) < size || size <= 0 {
 			return res, err
 		}
-		skip := 0
-		if v := at.URL.Query().Get("$skip"); v != "" {
-			skip, _ = strconv.Atoi(v)
+		// Only a walk the server never paged: the first page, or one this
+		// call asked for by $skip (Get itself never sends $skip). The last
+		// page of a __next walk is full and has no __next either.
+		ours := at.URL.Query().Get("$skip")
+		if at.Request.Page > 0 && ours == "" {
+			return res, nil
 		}
+		skip, _ := strconv.Atoi(ours)
 		skip += len(res.Records)
-		if top > 0 && skip >= top {
+		if (top > 0 && skip >= top) || (res.HasTotal && int64(skip) >= res.Total) {
 			return res, nil
 		}
 		nu := *first

@@ -319,3 +319,15 @@ func TestSFClientPagingWithoutNext(t *testing.T) {
 		t.Errorf("requests %v, want $skip/$top pages after a full page without __next", reqs)
 	}
 }
+
+// TestSFFullLastPage: the last page of a __next walk is full and has no
+// __next; it ends the walk (no $skip fallback there).
+func TestSFFullLastPage(t *testing.T) {
+	srv := newSF(t, fakesap.Config{PageSize: 5})
+	srv.SeedWorkers(10)
+	c := openSF(t, srv, sap.WithPageSize(5))
+	got := collect(t, c.Get(t.Context(), connectors.Query{Entity: "User"}))
+	if len(got) != 10 || len(requests(srv, "GET /odata/v2/User?")) != 2 {
+		t.Errorf("%d users in %v", len(got), requests(srv, "GET /odata/v2/User?"))
+	}
+}
