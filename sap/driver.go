@@ -283,6 +283,17 @@ func annotate(product string, s *connectors.EntitySchema) {
 // of preference (SAP KBA 2735876 names the SF ones).
 var sinceFields = []string{"lastModifiedDateTime", "lastModifiedOn", "lastModifiedDate", "LastChangeDateTime", "LastChangeDate"}
 
+// sinceField is the change stamp the entity has, for Query.Since.
+func (d *driver) sinceField(entity string, es *entitySet) (string, error) {
+	for _, f := range sinceFields {
+		if _, ok := es.prop(f); ok {
+			return f, nil
+		}
+	}
+	return "", &errs.Error{Code: errs.CodeUnsupported, Product: d.product,
+		Message: fmt.Sprintf("%s has no change stamp (%s) for Since", entity, strings.Join(sinceFields, ", "))}
+}
+
 // Plan compiles q through translate's OData dialect and pages it:
 // SuccessFactors by its __next links (server paging, customPageSize),
 // S/4HANA by $top/$skip with $inlinecount=allpages checked by the walker.
@@ -293,22 +304,15 @@ func (d *driver) Plan(ctx context.Context, q connectors.Query, s connectors.Enti
 	}
 	opts := []translate.Option{translate.WithSchema(schemaForCompile(s))}
 	if !q.Since.IsZero() {
-		field := ""
-		for _, f := range sinceFields {
-			if _, ok := es.prop(f); ok {
-				field = f
-				break
-			}
-		}
-		if field == "" {
-			return nil, &errs.Error{Code: errs.CodeUnsupported, Product: d.product,
-				Message: fmt.Sprintf("%s has no change stamp (%s) for Since", q.Entity, strings.Join(sinceFields, ", "))}
+		field, err := d.sinceField(q.Entity, es)
+		if err != nil {
+			return nil, err
 		}
 		opts = append(opts, translate.WithSinceField(field))
 	}
 	svc, set, _ := d.splitEntity(q.Entity)
 	if root, v4 := d.serviceRoot(svc); v4 && !d.sf {
-		return d.planV4(q, s, es, root+set, opts)
+		return d.planV4(q, s, es, root+set)
 	}
 	flavor := translate.S4HANA
 	if d.sf {

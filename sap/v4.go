@@ -1,7 +1,6 @@
 package sap
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -17,22 +16,15 @@ import (
 // and only comparisons on text and boolean properties pushed to the
 // server ($filter literals of other types differ between v2, which
 // translate writes, and v4); the rest, Since included, stays residual.
-func (d *driver) planV4(q connectors.Query, s connectors.EntitySchema, es *entitySet, path string, _ []translate.Option) (*connkit.Plan, error) {
+func (d *driver) planV4(q connectors.Query, s connectors.EntitySchema, es *entitySet, path string) (*connkit.Plan, error) {
 	if !q.AsOf.IsZero() {
 		return nil, &errs.Error{Code: errs.CodeUnsupported, Product: d.product, Message: "S/4HANA has no effective dating for the query's AsOf"}
 	}
 	where := q.Where
 	if !q.Since.IsZero() {
-		field := ""
-		for _, f := range sinceFields {
-			if _, ok := es.prop(f); ok {
-				field = f
-				break
-			}
-		}
-		if field == "" {
-			return nil, &errs.Error{Code: errs.CodeUnsupported, Product: d.product,
-				Message: fmt.Sprintf("%s has no change stamp (%s) for Since", q.Entity, strings.Join(sinceFields, ", "))}
+		field, err := d.sinceField(q.Entity, es)
+		if err != nil {
+			return nil, err
 		}
 		where = andExpr(where, connectors.Ge(field, q.Since))
 	}
