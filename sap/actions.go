@@ -38,15 +38,18 @@ type CreateResponse struct {
 	Location string         `json:"location,omitempty"`
 }
 
-// UpdateRequest changes (PATCH, the properties in Record) or, with Delete,
-// deletes one entity, named by its key properties. ETag, when given, is
-// sent as If-Match (many S/4 APIs demand it: a stale one is CONFLICT).
+// UpdateRequest changes (the properties in Record) or, with Delete,
+// deletes one entity, named by its key properties. Method is PATCH (the
+// default), MERGE (what older Gateway releases want for a partial update)
+// or PUT (a full replacement). ETag, when given, is sent as If-Match (many
+// S/4 APIs demand it: a stale one is CONFLICT).
 type UpdateRequest struct {
 	Entity string         `json:"entity"`
 	Key    map[string]any `json:"key"`
 	Record map[string]any `json:"record,omitempty"`
 	ETag   string         `json:"etag,omitempty"`
 	Delete bool           `json:"delete,omitempty"`
+	Method string         `json:"method,omitempty"`
 }
 
 // UpdateResponse reports the HTTP status of the change (204).
@@ -176,9 +179,16 @@ func (d *driver) update(ctx context.Context, _ connectors.Principal, req UpdateR
 	svc, set, _ := d.splitEntity(req.Entity)
 	r := &transport.Request{Method: http.MethodPatch, URL: d.url(s4Root+svc+"/"+set+"("+pred+")", nil),
 		Header: http.Header{"Accept": {"application/json"}}}
+	switch strings.ToUpper(req.Method) {
+	case "", http.MethodPatch:
+	case "MERGE", http.MethodPut:
+		r.Method = strings.ToUpper(req.Method)
+	default:
+		return nil, invalid("method %q is not PATCH, MERGE or PUT", connkit.Bound(req.Method, 20))
+	}
 	if req.Delete {
-		if len(req.Record) > 0 {
-			return nil, invalid("a delete takes no record")
+		if len(req.Record) > 0 || req.Method != "" {
+			return nil, invalid("a delete takes no record and no method")
 		}
 		r.Method = http.MethodDelete
 	} else {

@@ -118,6 +118,13 @@ func TestS4WriteNotRepeated(t *testing.T) {
 		"record": map[string]any{"Industry": "BANK"}}); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := c.Execute(ctx, sap.ActionUpdate, map[string]any{"entity": bp, "key": map[string]any{"BusinessPartner": "1000001"},
+		"record": map[string]any{"Industry": "MANUF"}, "method": "MERGE"}); err != nil {
+		t.Fatalf("MERGE: %v", err)
+	}
+	if n := len(requests(srv, "MERGE /sap/opu/odata/sap/API_BUSINESS_PARTNER/A_BusinessPartner(%271000001%27)")); n != 1 {
+		t.Errorf("%d MERGE requests: %v", n, srv.Requests())
+	}
 	srv.Inject("unavailable", 1)
 	_, err := c.Execute(ctx, sap.ActionUpdate, map[string]any{"entity": bp, "key": map[string]any{"BusinessPartner": "1000001"},
 		"record": map[string]any{"Industry": "RETAIL"}})
@@ -125,7 +132,7 @@ func TestS4WriteNotRepeated(t *testing.T) {
 	if err == nil || !asErr(err, &e) || e.Retryable {
 		t.Errorf("a failed write = %v, want a non-retryable error", err)
 	}
-	if srv.Writes() != 1 {
+	if srv.Writes() != 2 {
 		t.Errorf("writes = %d: a failed PATCH was sent again", srv.Writes())
 	}
 	for name, params := range map[string]map[string]any{
@@ -141,7 +148,7 @@ func TestS4WriteNotRepeated(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	if srv.Writes() != 1 {
+	if srv.Writes() != 2 {
 		t.Errorf("bad input reached the server: %d writes", srv.Writes())
 	}
 }
