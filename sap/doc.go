@@ -93,8 +93,8 @@
 //
 // # Writes, $batch and BAPIs (sap_s4)
 //
-// Capabilities: sap.s4.create (POST), sap.s4.update (PATCH, or DELETE, with
-// If-Match from etag), sap.s4.batch ($batch: reads as parts, changes as one
+// Capabilities: sap.s4.create (POST), sap.s4.update (PATCH, MERGE or PUT, or DELETE,
+// with If-Match from etag), sap.s4.batch ($batch: reads as parts, changes as one
 // atomic change set; 202; a failed change set comes back as one error part
 // and is an error), sap.s4.bapi. Values are written in OData v2 JSON by
 // $metadata (Int64/Decimal as strings, dates as /Date(ms)/); an undeclared
@@ -165,7 +165,8 @@
 // severity on Gateway (pyodata reads severity and message); that SOAP RFC
 // returns only the tables a request names (RETURN is always sent empty);
 // that the session cookie keeps the RFC context for BAPI_TRANSACTION_COMMIT;
-// PATCH for updates (older Gateway releases want MERGE); the function
+// PATCH as the default update (older Gateway releases want MERGE, which
+// method selects); the function
 // import result wrapped in its name for complex and primitive returns;
 // sap-client as a three-digit parameter; the login page markers.
 //
