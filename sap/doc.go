@@ -93,10 +93,10 @@
 //
 // # Writes, $batch and BAPIs (sap_s4)
 //
-// Capabilities: sap.s4.create (POST), sap.s4.update (PATCH, MERGE or PUT, or DELETE,
-// with If-Match from etag), sap.s4.batch ($batch: reads as parts, changes as one
-// atomic change set; 202; a failed change set comes back as one error part
-// and is an error), sap.s4.bapi. Values are written in OData v2 JSON by
+// Capabilities: sap.s4.create (POST), sap.s4.update (PATCH, MERGE or PUT,
+// or DELETE, with If-Match from etag), sap.s4.batch ($batch: reads as
+// parts, changes as one atomic change set; 202; a failed change set comes
+// back as one error part and is an error), sap.s4.bapi. Values are written in OData v2 JSON by
 // $metadata (Int64/Decimal as strings, dates as /Date(ms)/); an undeclared
 // property or a value of the wrong type is INVALID_ARGUMENT before any
 // request. Writes carry the session's CSRF token: the transport's CSRF step
