@@ -199,6 +199,12 @@ func (w odataWriter) expr(e connectors.Expr, ctx int) (string, bool) {
 		if !ok {
 			return "", false
 		}
+		if _, isCmp := x.X.(connectors.Cmp); isCmp && !strings.HasPrefix(s, "(") {
+			// OData gives not a higher precedence than eq: "not a eq 1" is
+			// "(not a) eq 1" by the grammar, and servers disagree on it
+			// (SAP's mock server reads it as not over everything after).
+			s = "(" + s + ")"
+		}
 		return parenIf("not "+s, precNot, ctx), true
 	}
 	return "", false

@@ -1,0 +1,25 @@
+// Package sap is a fake SAP SuccessFactors (OData v2 under /odata/v2/,
+// OAuth SAML bearer at /oauth/token or Basic user@companyId) and S/4HANA
+// (OData v2 services under /sap/opu/odata/sap/, Basic or OAuth client
+// credentials at /sap/bc/sec/oauth2/token, SOAP RFC at /sap/bc/soap/rfc)
+// for the sap connector's tests, on internal/fake/kit.
+//
+// It writes SAP's wire as the public material in ../shared/vendors.md
+// sections 3, 4, 12 and 13 shows it, with types of its own (it shares none
+// with the connector): $metadata in SuccessFactors' two-schema layout with
+// its sap:/sf: namespaces and documentation inside properties, or in
+// Gateway's; {"d":{"results":[...],"__next":...,"__count":"n"}} pages with
+// Edm.Int64/Decimal/Double as strings and /Date(ms)/ or /Date(ms+0000)/
+// values, __metadata and __deferred; $filter (its own evaluator for the
+// subset the connector emits), $select, $orderby, $top, $skip,
+// $inlinecount, $expand, asOfDate and fromDate/toDate on effective-dated
+// sets, server paging with $skiptoken at PageSize (customPageSize lowers
+// it), the Atom XML answer a request without $format=json gets; S/4's CSRF
+// protocol (X-CSRF-Token: Fetch on HEAD or GET issues a token and a session
+// cookie; a write without both is 403 with "x-csrf-token: Required";
+// ExpireCSRF times sessions out; RefuseHEAD makes HEAD 403), sap-client,
+// writes, $batch with atomic change sets (202; a failed change set is one
+// error part), a function import, the sap-message header on 200, OData
+// error bodies (Gateway's innererror/errordetails, SuccessFactors'
+// innerError), HTML 401 pages, and the kit's faults.
+package sap
