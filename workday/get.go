@@ -2,6 +2,7 @@ package workday
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"iter"
 	"net/http"
@@ -14,7 +15,6 @@ import (
 	"github.com/xlr8/connectors/internal/errs"
 	"github.com/xlr8/connectors/internal/pager"
 	"github.com/xlr8/connectors/internal/transport"
-	"github.com/xlr8/connectors/internal/wdwire"
 	"github.com/xlr8/connectors/translate"
 	"github.com/xlr8/connectors/workday/wdapi"
 )
@@ -32,35 +32,58 @@ const (
 
 // defaultReports name the custom reports behind the RaaS-backed entities.
 var defaultReports = map[string]string{
-	EntityTimeOffRequests: wdwire.ReportTimeOffRequests,
-	EntityPayStatements:   wdwire.ReportPayStatements,
+	EntityTimeOffRequests: reportTimeOffRequests,
+	EntityPayStatements:   reportPayStatements,
 	EntityJournalEntries:  "Journal_Entries",
 	EntitySuppliers:       "Suppliers",
 }
 
-// finsSchemas describe the Financials reports' columns the connector
-// expects (the report aliases lowercased).
-var finsSchemas = map[string]connectors.EntitySchema{
-	EntityJournalEntries: {Entity: EntityJournalEntries, Canonical: "journal_entry", Label: "Journal entries", Key: []string{"journal_id"},
-		Fields: fields("journal_id", "company", "ledger", "accounting_date:date", "memo", "status", "total_debit:float", "total_credit:float", "currency")},
-	EntitySuppliers: {Entity: EntitySuppliers, Canonical: "supplier", Label: "Suppliers", Key: []string{"supplier_id"},
-		Fields: fields("supplier_id", "supplier_name", "status", "tax_id", "currency", "payment_terms")},
-}
-
+// field specs: "name:type" with type s (string, default), d (date), f
+// (float), b (bool).
 func fields(spec ...string) []connectors.Field {
 	out := make([]connectors.Field, len(spec))
 	for i, s := range spec {
 		name, typ, _ := strings.Cut(s, ":")
 		t := connectors.TypeString
 		switch typ {
-		case "date":
+		case "d":
 			t = connectors.TypeDate
-		case "float":
+		case "f":
 			t = connectors.TypeFloat
+		case "b":
+			t = connectors.TypeBool
 		}
-		out[i] = connectors.Field{Name: name, Type: t, Nullable: true, Label: wdwire.Alias(name), Filterable: true}
+		out[i] = connectors.Field{Name: name, Type: t, Nullable: true, Label: name, Filterable: true}
 	}
 	return out
+}
+
+// restSchemas describe the REST-backed entities with Workday's own field
+// names; a nested field is named by its path (primaryJob.businessTitle).
+var restSchemas = map[string]connectors.EntitySchema{
+	// staffing v6 GET /workers (WorkerData); hireDate from
+	// /workers/{ID}/serviceDates, read only when the query names it.
+	EntityWorkers: {Entity: EntityWorkers, Canonical: "worker", Label: "Workers", Key: []string{"id"},
+		Fields: fields("id", "descriptor", "workerId", "workerType.descriptor", "primaryJob.id", "primaryJob.businessTitle",
+			"primaryJob.supervisoryOrganization.id", "primaryJob.supervisoryOrganization.descriptor", "primaryJob.location.descriptor",
+			"person.email", "person.phone", "hireDate:d")},
+	// staffing v6 GET /supervisoryOrganizations (SupervisoryOrganizationView).
+	EntityOrganizations: {Entity: EntityOrganizations, Canonical: "organization", Label: "Supervisory organizations", Key: []string{"id"},
+		Fields: fields("id", "descriptor", "name", "code", "inactive:b", "managers.id", "managers.descriptor")},
+	// absenceManagement v1 GET /balances (AbsenceBalanceView).
+	EntityTimeOffBalances: {Entity: EntityTimeOffBalances, Canonical: "time_off_balance", Label: "Time off balances",
+		Key: []string{"worker.id", "absencePlan.id"},
+		Fields: fields("worker.id", "worker.descriptor", "absencePlan.id", "absencePlan.descriptor", "quantity:f", "unit.descriptor",
+			"effectiveDate:d", "category.descriptor")},
+}
+
+// finsSchemas describe the Financials reports' columns the connector
+// expects (the report aliases lowercased).
+var finsSchemas = map[string]connectors.EntitySchema{
+	EntityJournalEntries: {Entity: EntityJournalEntries, Canonical: "journal_entry", Label: "Journal entries", Key: []string{"journal_id"},
+		Fields: fields("journal_id", "company", "ledger", "accounting_date:d", "memo", "status", "total_debit:f", "total_credit:f", "currency")},
+	EntitySuppliers: {Entity: EntitySuppliers, Canonical: "supplier", Label: "Suppliers", Key: []string{"supplier_id"},
+		Fields: fields("supplier_id", "supplier_name", "status", "tax_id", "currency", "payment_terms")},
 }
 
 func (c *Connector) entityNames() []string {
@@ -91,9 +114,11 @@ func (c *Connector) Schema(ctx context.Context, entity string) (connectors.Entit
 
 func (c *Connector) schema(entity string) (connectors.EntitySchema, error) {
 	if slices.Contains(c.entityNames(), entity) {
-		if s, ok := finsSchemas[entity]; ok {
-			s.Fields = slices.Clone(s.Fields)
-			return s, nil
+		for _, m := range []map[string]connectors.EntitySchema{finsSchemas, restSchemas} {
+			if s, ok := m[entity]; ok {
+				s.Fields = slices.Clone(s.Fields)
+				return s, nil
+			}
 		}
 		if s, ok := wdapi.EntitySchema(entity); ok {
 			return s, nil
@@ -106,11 +131,11 @@ func (c *Connector) schema(entity string) (connectors.EntitySchema, error) {
 
 // Get streams an entity's records: REST collections page by page
 // (limit/offset, checked against total), RaaS reports decoded row by row.
-// Where is pushed down where Workday filters (the workers name search, a
-// report's prompts) and evaluated here for the rest; Fields select; Limit
-// and Resume work as everywhere. OrderBy may only be the key ascending.
-// AsOf and Since are UNSUPPORTED: Workday's REST collections take neither,
-// and a report's effective-date prompt is the report's own (use Query).
+// Where is pushed down where Workday filters (a report's prompts) and
+// evaluated here for the rest; Fields select; Limit and Resume work as
+// everywhere. OrderBy may only be the key ascending. AsOf and Since are
+// UNSUPPORTED: Workday's REST collections take neither, and a report's
+// effective-date prompt is the report's own (use Query).
 func (c *Connector) Get(ctx context.Context, q connectors.Query) iter.Seq2[connectors.Record, error] {
 	if err := c.life.Check(); err != nil {
 		return connectors.Errored(err)
@@ -182,11 +207,8 @@ func (c *Connector) checkQuery(sch connectors.EntitySchema, q connectors.Query) 
 func (c *Connector) plan(ctx context.Context, sch connectors.EntitySchema, q connectors.Query) (iter.Seq2[connectors.Record, error], error) {
 	var params []translate.Param
 	switch q.Entity {
-	case EntityWorkers:
-		f := false
-		params = []translate.Param{{Field: "display_name", Op: connectors.OpStartsWith, Name: "search", Exact: &f, MinLen: 3}}
 	case EntityTimeOffRequests, EntityPayStatements:
-		params = translate.Prompts(map[string]string{"employee_id": wdwire.PromptEmployeeID})
+		params = translate.Prompts(map[string]string{"employee_id": promptEmployeeID})
 	}
 	nq := q
 	nq.Resume, nq.Fields, nq.Limit = "", nil, 0
@@ -208,11 +230,16 @@ func (c *Connector) plan(ctx context.Context, sch connectors.EntitySchema, q con
 	}
 	switch q.Entity {
 	case EntityWorkers:
-		return c.walkREST(ctx, cfg, wdwire.ServiceCommon, compiled.Values, []string{"workers"}, decodeTyped[wdwire.Worker]), nil
+		hire := slices.Contains(q.Fields, "hireDate")
+		connectors.Walk(q.Where, func(cmp connectors.Cmp) bool {
+			hire = hire || cmp.Field == "hireDate"
+			return true
+		})
+		return c.walkREST(ctx, cfg, svcStaffing, compiled.Values, []string{"workers"}, c.workerPage(hire)), nil
 	case EntityOrganizations:
-		return c.walkREST(ctx, cfg, wdwire.ServiceCommon, compiled.Values, []string{"supervisoryOrganizations"}, decodeTyped[wdwire.Organization]), nil
+		return c.walkREST(ctx, cfg, svcStaffing, compiled.Values, []string{"supervisoryOrganizations"}, c.flatPage(sch)), nil
 	case EntityTimeOffBalances:
-		return c.walkREST(ctx, cfg, wdwire.ServiceAbsence, compiled.Values, []string{"balances"}, flatDecoder(sch)), nil
+		return c.walkREST(ctx, cfg, svcAbsence, compiled.Values, []string{"balances"}, c.flatPage(sch)), nil
 	}
 	report := c.set.reports[q.Entity]
 	if c.owner == "" {
@@ -227,7 +254,7 @@ func (c *Connector) noOwner() error {
 }
 
 // pageDecoder decodes a REST page body into records.
-type pageDecoder func(resp *transport.Response) (records []connectors.Record, total int64, err error)
+type pageDecoder func(ctx context.Context, resp *transport.Response) (records []connectors.Record, total int64, err error)
 
 // walkREST streams a REST collection: the cursor is the offset, the total
 // is checked by the pager.
@@ -251,7 +278,7 @@ func (c *Connector) walkREST(ctx context.Context, cfg pager.Config, service stri
 		if err != nil {
 			return pager.Page{}, err
 		}
-		recs, total, err := decode(resp)
+		recs, total, err := decode(ctx, resp)
 		if err != nil {
 			return pager.Page{}, err
 		}
@@ -263,38 +290,141 @@ func (c *Connector) walkREST(ctx context.Context, cfg pager.Config, service stri
 	})
 }
 
-// decodeTyped reads a page of typed Workday resources (workers,
-// organizations) into the entity's records.
-func decodeTyped[T any, P interface {
-	*T
-	Record() map[string]any
-}](resp *transport.Response) ([]connectors.Record, int64, error) {
-	var page wdwire.Page[T]
+// decodePage reads a {total, data} page; a page without its total is
+// malformed (Workday always sends it).
+func decodePage[T any](c *Connector, resp *transport.Response) (collection[T], error) {
+	var page collection[T]
 	if err := resp.DecodeJSON(&page); err != nil {
-		return nil, 0, err
+		return page, err
 	}
-	out := make([]connectors.Record, len(page.Data))
-	for i := range page.Data {
-		out[i] = P(&page.Data[i]).Record()
+	if page.Total == nil {
+		return page, c.malformed("the collection's total")
 	}
-	return out, page.Total, nil
+	return page, nil
 }
 
-// flatDecoder reads flat camelCase items into the schema's fields.
-func flatDecoder(sch connectors.EntitySchema) pageDecoder {
-	return func(resp *transport.Response) ([]connectors.Record, int64, error) {
-		var page wdwire.Page[map[string]any]
-		if err := resp.DecodeJSON(&page); err != nil {
+// workerPage reads staffing v6 workers into records with Workday's field
+// names; a field Workday left out is absent. With hire, each worker's
+// serviceDates give hireDate.
+func (c *Connector) workerPage(hire bool) pageDecoder {
+	return func(ctx context.Context, resp *transport.Response) ([]connectors.Record, int64, error) {
+		page, err := decodePage[workerData](c, resp)
+		if err != nil {
 			return nil, 0, err
 		}
 		out := make([]connectors.Record, len(page.Data))
-		for i, item := range page.Data {
-			r := make(connectors.Record, len(sch.Fields))
-			for _, f := range sch.Fields {
-				r[f.Name] = item[wdwire.Camel(f.Name)]
+		for i, w := range page.Data {
+			r := connectors.Record{}
+			set := func(k, v string) {
+				if v != "" {
+					r[k] = v
+				}
+			}
+			set("id", w.ID)
+			set("descriptor", w.Descriptor)
+			set("workerId", w.WorkerID)
+			set("workerType.descriptor", w.WorkerType.descriptor())
+			if j := w.PrimaryJob; j != nil {
+				set("primaryJob.id", j.ID)
+				set("primaryJob.businessTitle", j.BusinessTitle)
+				set("primaryJob.supervisoryOrganization.id", j.SupervisoryOrganization.id())
+				set("primaryJob.supervisoryOrganization.descriptor", j.SupervisoryOrganization.descriptor())
+				set("primaryJob.location.descriptor", j.Location.descriptor())
+			}
+			if p := w.Person; p != nil {
+				set("person.email", p.Email)
+				set("person.phone", p.Phone)
+			}
+			if hire && w.ID != "" {
+				d, err := c.hireDate(ctx, w.ID)
+				if err != nil {
+					return nil, 0, err
+				}
+				set("hireDate", d)
 			}
 			out[i] = r
 		}
-		return out, page.Total, nil
+		return out, *page.Total, nil
 	}
+}
+
+// hireDate reads a worker's hire date (staffing v6 serviceDates); "" when
+// Workday has none.
+func (c *Connector) hireDate(ctx context.Context, wid string) (string, error) {
+	var sd collection[serviceDates]
+	if err := c.getJSON(ctx, c.restURL(svcStaffing, nil, "workers", wid, "serviceDates"), &sd); err != nil {
+		return "", err
+	}
+	for _, d := range sd.Data {
+		if d.HireDate != "" {
+			return d.HireDate, nil
+		}
+	}
+	return "", nil
+}
+
+// flatPage reads a page of JSON objects into records by the schema's
+// field paths (absencePlan.descriptor is data[i].absencePlan.descriptor;
+// through an array, the first element's); a missing value is absent.
+func (c *Connector) flatPage(sch connectors.EntitySchema) pageDecoder {
+	return func(_ context.Context, resp *transport.Response) ([]connectors.Record, int64, error) {
+		var page collection[map[string]any]
+		if err := resp.DecodeJSON(&page); err != nil {
+			return nil, 0, err
+		}
+		if page.Total == nil {
+			return nil, 0, c.malformed("the collection's total")
+		}
+		out := make([]connectors.Record, len(page.Data))
+		for i, item := range page.Data {
+			r := connectors.Record{}
+			for _, f := range sch.Fields {
+				if v, ok := pathValue(item, f.Name); ok {
+					if f.Type == connectors.TypeFloat {
+						if n, ok := toNumber(v); ok {
+							v = n
+						}
+					}
+					r[f.Name] = v
+				}
+			}
+			out[i] = r
+		}
+		return out, *page.Total, nil
+	}
+}
+
+func pathValue(m map[string]any, path string) (any, bool) {
+	var cur any = m
+	for _, p := range strings.Split(path, ".") {
+		if a, ok := cur.([]any); ok {
+			if len(a) == 0 {
+				return nil, false
+			}
+			cur = a[0]
+		}
+		obj, ok := cur.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		if cur, ok = obj[p]; !ok || cur == nil {
+			return nil, false
+		}
+	}
+	return cur, true
+}
+
+// toNumber reads a number Workday sent as a JSON number or as text.
+func toNumber(v any) (float64, bool) {
+	switch x := v.(type) {
+	case float64:
+		return x, true
+	case json.Number:
+		f, err := x.Float64()
+		return f, err == nil
+	case string:
+		f, err := parseNumber(x)
+		return f, err == nil
+	}
+	return 0, false
 }

@@ -17,7 +17,6 @@ import (
 	"github.com/xlr8/connectors/internal/errs"
 	"github.com/xlr8/connectors/internal/pager"
 	"github.com/xlr8/connectors/internal/transport"
-	"github.com/xlr8/connectors/internal/wdwire"
 )
 
 // reportURL builds {host}/ccx/service/customreport2/{tenant}/{owner}/{report}?format=...&prompts.
@@ -34,7 +33,7 @@ func (c *Connector) reportURLOf(owner, report string, prompts url.Values, format
 		q[k] = v
 	}
 	q.Set("format", format)
-	return c.host.String() + wdwire.RaaSPrefix + url.PathEscape(c.tenant) + "/" + url.PathEscape(owner) + "/" + url.PathEscape(report) + "?" + encodePrompts(q)
+	return c.host.String() + raasPrefix + url.PathEscape(c.tenant) + "/" + url.PathEscape(owner) + "/" + url.PathEscape(report) + "?" + encodePrompts(q)
 }
 
 // encodePrompts encodes query parameters keeping the "!" of WID prompts
@@ -264,16 +263,19 @@ func (c *Connector) walkReport(ctx context.Context, cfg pager.Config, owner, rep
 func recordOfRow(sch connectors.EntitySchema) func(map[string]any) connectors.Record {
 	alias := make([]string, len(sch.Fields))
 	for i, f := range sch.Fields {
-		alias[i] = wdwire.Alias(f.Name)
+		alias[i] = columnAlias(f.Name)
 	}
 	return func(row map[string]any) connectors.Record {
 		r := make(connectors.Record, len(sch.Fields))
 		for i, f := range sch.Fields {
 			v := row[alias[i]]
 			if s, ok := v.(string); ok && (f.Type == connectors.TypeFloat || f.Type == connectors.TypeInt) {
-				if n, err := strconv.ParseFloat(s, 64); err == nil {
+				if n, err := parseNumber(s); err == nil {
 					v = n
 				}
+			}
+			if s, ok := v.(string); ok && s == "" {
+				v = nil
 			}
 			r[f.Name] = v
 		}
@@ -354,16 +356,19 @@ func (c *Connector) queryWQL(ctx context.Context, text string) iter.Seq2[connect
 		walk := pager.Walk(ctx, cfg, func(ctx context.Context, req pager.Request) (pager.Page, error) {
 			offset, _ := strconv.Atoi(req.Cursor)
 			q := url.Values{"limit": {strconv.Itoa(c.set.pageSize)}, "offset": {strconv.Itoa(offset)}}
-			var page wdwire.Page[map[string]any]
-			if err := c.postJSON(ctx, c.restURL(wdwire.ServiceWQL, q, "data"), map[string]string{"query": text}, &page); err != nil {
+			var page collection[map[string]any]
+			if err := c.postJSON(ctx, c.restURL(svcWQL, q, "data"), map[string]string{"query": text}, &page); err != nil {
 				return pager.Page{}, err
+			}
+			if page.Total == nil {
+				return pager.Page{}, c.malformed("the collection's total")
 			}
 			recs := make([]connectors.Record, len(page.Data))
 			for i, m := range page.Data {
 				recs[i] = m
 			}
-			p := pager.Page{Records: recs, Total: page.Total, HasTotal: true}
-			if next := offset + len(recs); len(recs) > 0 && int64(next) < page.Total {
+			p := pager.Page{Records: recs, Total: *page.Total, HasTotal: true}
+			if next := offset + len(recs); len(recs) > 0 && int64(next) < *page.Total {
 				p.Next = strconv.Itoa(next)
 			}
 			return p, nil
@@ -374,4 +379,20 @@ func (c *Connector) queryWQL(ctx context.Context, text string) iter.Seq2[connect
 			}
 		}
 	}
+}
+
+// columnAlias renders a field name as the report column alias Workday
+// derives from a field's name (start_date is Start_Date, employee_id is
+// Employee_ID).
+func columnAlias(field string) string {
+	parts := strings.Split(field, "_")
+	for i, p := range parts {
+		switch {
+		case p == "id":
+			parts[i] = "ID"
+		case p != "":
+			parts[i] = strings.ToUpper(p[:1]) + p[1:]
+		}
+	}
+	return strings.Join(parts, "_")
 }

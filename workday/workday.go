@@ -15,7 +15,6 @@ import (
 	"github.com/xlr8/connectors/internal/connkit"
 	"github.com/xlr8/connectors/internal/errs"
 	"github.com/xlr8/connectors/internal/transport"
-	"github.com/xlr8/connectors/internal/wdwire"
 )
 
 // The product ids this package registers.
@@ -111,7 +110,7 @@ func NewProduct(ctx context.Context, product string, cred *credentials.Credentia
 		if err != nil {
 			return nil, err
 		}
-		if want := wdwire.TokenPathPrefix + tenant + "/token"; tu.Path != want {
+		if want := tokenPrefix + tenant + "/token"; tu.Path != want {
 			return nil, connectors.Errorf(connectors.CodeInvalidArgument, "workday: token URL path %q is not %s (the tenant's token endpoint)", tu.Path, want)
 		}
 		grant, err := credentials.NewTokenFunc(cred, plain)
@@ -145,7 +144,7 @@ func tenantOf(cred *credentials.Credential, base *url.URL) (string, error) {
 	}
 	if fromPath == "" {
 		if tu, err := url.Parse(cred.Get(credentials.KeyTokenURL)); err == nil {
-			if rest, ok := strings.CutPrefix(tu.Path, wdwire.TokenPathPrefix); ok {
+			if rest, ok := strings.CutPrefix(tu.Path, tokenPrefix); ok {
 				fromPath = strings.TrimSuffix(rest, "/token")
 			}
 		}
@@ -219,20 +218,23 @@ func (c *Connector) Close() error { return c.life.Close(nil) }
 // Test reads one worker (GET /workers?limit=1) to check that the tenant
 // answers and accepts the credential.
 func (c *Connector) Test(ctx context.Context) (connectors.Status, error) {
-	st := connectors.Status{Product: c.product, CheckedAt: c.opts.Now(), APIVersion: wdwire.ServiceCommon}
+	st := connectors.Status{Product: c.product, CheckedAt: c.opts.Now(), APIVersion: svcStaffing}
 	if err := c.Connect(ctx); err != nil {
 		return st, err
 	}
 	start := time.Now()
-	var page wdwire.Page[json.RawMessage]
-	if err := c.getJSON(ctx, c.restURL(wdwire.ServiceCommon, url.Values{"limit": {"1"}}, "workers"), &page); err != nil {
+	var page collection[json.RawMessage]
+	if err := c.getJSON(ctx, c.restURL(svcStaffing, url.Values{"limit": {"1"}}, "workers"), &page); err != nil {
 		code := errs.CodeOf(err)
 		st.Reachable = code != errs.CodeUnavailable && code != errs.CodeTimeout
 		return st, err
 	}
 	st.Latency = time.Since(start)
 	st.Reachable, st.Authenticated = true, true
-	st.Message = fmt.Sprintf("tenant %s answers; %d workers visible", c.tenant, page.Total)
+	st.Message = fmt.Sprintf("tenant %s answers", c.tenant)
+	if page.Total != nil {
+		st.Message = fmt.Sprintf("tenant %s answers; %d workers visible", c.tenant, *page.Total)
+	}
 	return st, nil
 }
 
@@ -243,7 +245,7 @@ func (c *Connector) Test(ctx context.Context) (connectors.Status, error) {
 func (c *Connector) restURL(service string, q url.Values, parts ...string) string {
 	var b strings.Builder
 	b.WriteString(c.host.String())
-	b.WriteString(wdwire.APIPrefix)
+	b.WriteString(apiPrefix)
 	b.WriteString(service)
 	b.WriteString("/")
 	b.WriteString(url.PathEscape(c.tenant))
@@ -268,19 +270,19 @@ func escapeID(s string) string {
 }
 
 // employeePath is a worker path id in Workday's reference form.
-func employeePath(id string) string { return wdwire.EmployeeIDPrefix + id }
+func employeePath(id string) string { return employeeRef(id) }
 
 func (c *Connector) getJSON(ctx context.Context, rawURL string, v any) error {
 	_, err := c.client.GetJSON(ctx, rawURL, nil, v)
 	return err
 }
 
-func (c *Connector) postJSON(ctx context.Context, rawURL string, body, v any) error {
+func (c *Connector) sendJSON(ctx context.Context, method, rawURL string, body, v any) error {
 	b, err := json.Marshal(body)
 	if err != nil {
 		return &errs.Error{Code: errs.CodeInternal, Product: c.product, Message: "workday: encoding a request body", Err: err}
 	}
-	resp, err := c.client.Do(ctx, &transport.Request{Method: http.MethodPost, URL: rawURL, Body: b,
+	resp, err := c.client.Do(ctx, &transport.Request{Method: method, URL: rawURL, Body: b,
 		Header: http.Header{"Content-Type": {"application/json"}, "Accept": {"application/json"}}})
 	if err != nil {
 		return err
