@@ -293,7 +293,10 @@ func (c *Connector) approveTimeOff(ctx context.Context, p connectors.Principal, 
 	if err := c.required("approver_id", req.ApproverID); err != nil {
 		return nil, err
 	}
-	if p.ID != "" && p.ID != req.ApproverID && !p.InGroup(AdminGroup) {
+	if p.ID == "" {
+		return nil, c.notPermitted("approve needs a principal: the approver or a member of "+AdminGroup, map[string]any{"request_id": req.RequestID})
+	}
+	if p.ID != req.ApproverID && !p.InGroup(AdminGroup) {
 		return nil, c.notPermitted(fmt.Sprintf("principal '%s' may not approve as '%s' (only the approver or a member of %s)", p.ID, req.ApproverID, AdminGroup),
 			map[string]any{"principal": p.ID, "approver_id": req.ApproverID})
 	}

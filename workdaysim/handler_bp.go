@@ -253,7 +253,7 @@ func (h *HTTPHandler) approveStep(w http.ResponseWriter, r *http.Request, rt rou
 		writeWDError(w, http.StatusBadRequest, wdCodeConflictingEvent, "The step is not awaiting action.")
 		return
 	}
-	out, err := call(h, connectors.Principal{}, ApproveTimeOffRequest{RequestID: req.RequestID, ApproverID: manager, Comments: body.Comment}, (*store).approveTimeOff)
+	out, err := call(h, connectors.Principal{ID: manager}, ApproveTimeOffRequest{RequestID: req.RequestID, ApproverID: manager, Comments: body.Comment}, (*store).approveTimeOff)
 	if err != nil {
 		writeSimError(w, err)
 		return
