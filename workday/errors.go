@@ -170,7 +170,7 @@ func classify(e *errs.Error, code string) *errs.Error {
 
 // asNotFound names what a 404 (or an empty report) was: the call knows
 // the resource it asked for. Other errors pass unchanged.
-func (c *Connector) asNotFound(err error, code string, details map[string]any) error {
+func (c *driver) asNotFound(err error, code string, details map[string]any) error {
 	var e *connectors.Error
 	if !errors.As(err, &e) || e.VendorCode != ErrCodeNotFound {
 		return err
@@ -189,7 +189,7 @@ func (c *Connector) asNotFound(err error, code string, details map[string]any) e
 
 // newError builds a client-side error with one of the vendor codes, its
 // portable code and the status the simulator's table gives it.
-func (c *Connector) newError(code, msg string, details map[string]any) *connectors.Error {
+func (c *driver) newError(code, msg string, details map[string]any) *connectors.Error {
 	e := &connectors.Error{Code: connectors.CodeInternal, VendorCode: code, Message: msg, Details: details, Product: c.product}
 	if ec, ok := wdapi.LookupErrorCode(code); ok {
 		e.Code, e.HTTPStatus, e.Retryable = ec.Portable, ec.HTTPStatus, ec.Retryable
@@ -197,7 +197,7 @@ func (c *Connector) newError(code, msg string, details map[string]any) *connecto
 	return e
 }
 
-func (c *Connector) validationError(field, msg string) *connectors.Error {
+func (c *driver) validationError(field, msg string) *connectors.Error {
 	if field != "" {
 		msg = fmt.Sprintf("field %q: %s", field, msg)
 	}
@@ -206,18 +206,18 @@ func (c *Connector) validationError(field, msg string) *connectors.Error {
 
 // unsupported is an UNSUPPORTED error for a part of a capability Workday's
 // published services offer no route for (see the package documentation).
-func (c *Connector) unsupported(msg string) *connectors.Error {
+func (c *driver) unsupported(msg string) *connectors.Error {
 	return &connectors.Error{Code: connectors.CodeUnsupported, VendorCode: "UNSUPPORTED", Product: c.product, Message: "workday: " + msg}
 }
 
 // malformed is the error of a Workday answer that lacks what the
 // connector reads (a field Workday documents); nothing is guessed.
-func (c *Connector) malformed(what string) *connectors.Error {
+func (c *driver) malformed(what string) *connectors.Error {
 	return &connectors.Error{Code: connectors.CodeInternal, Product: c.product,
 		Message: "workday: the answer lacks " + what}
 }
 
-func (c *Connector) required(field, v string) error {
+func (c *driver) required(field, v string) error {
 	if strings.TrimSpace(v) == "" {
 		return c.validationError(field, "is required and must not be empty")
 	}
@@ -228,4 +228,17 @@ func (c *Connector) required(field, v string) error {
 // the simulator's errors have them: a parameter error is VALIDATION_ERROR
 // (400), the action table's UNKNOWN_ACTION and NOT_PERMITTED get their
 // statuses.
-func (c *Connector) normalize(err error) error { return wdapi.Normalize(c.product, err) }
+func (c *driver) normalize(err error) error { return wdapi.Normalize(c.product, err) }
+
+// MapError gives the adapter's own errors with one of the capabilities'
+// vendor codes (UNKNOWN_ACTION, NOT_PERMITTED from the action table) the
+// status of the error table, as the simulator's have it.
+func (c *driver) MapError(e *errs.Error) *errs.Error {
+	ec, ok := wdapi.LookupErrorCode(e.VendorCode)
+	if !ok || e.HTTPStatus != 0 {
+		return e
+	}
+	out := *e
+	out.HTTPStatus = ec.HTTPStatus
+	return &out
+}

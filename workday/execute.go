@@ -55,25 +55,12 @@ type (
 // approve on another approver's behalf (as in the simulator).
 const AdminGroup = wdapi.AdminGroup
 
-// Capabilities lists the 16 workday.* capabilities.
-func (c *Connector) Capabilities() []connectors.Capability { return c.actions.Capabilities() }
-
-// Execute runs one capability; see the package documentation for the
-// Workday endpoint behind each.
-func (c *Connector) Execute(ctx context.Context, action string, params map[string]any) (map[string]any, error) {
-	if err := c.life.Check(); err != nil {
-		return nil, err
-	}
-	out, err := c.actions.Execute(ctx, c.audit, action, params)
-	if err != nil {
-		return nil, c.normalize(err)
-	}
-	return out, nil
-}
-
 type capFunc func(ctx context.Context, p connectors.Principal, params map[string]any) (map[string]any, error)
 
-func (c *Connector) newActions() *connkit.Actions {
+// actions binds the 16 capabilities of wdapi's contract to the driver's
+// handlers; the adapter dispatches them (connected first, principal
+// stripped, audited).
+func (c *driver) actions() []connkit.Action {
 	handlers := map[string]capFunc{
 		wdapi.CapGetEmployee:       handle(c, c.getEmployee),
 		wdapi.CapGetEmployeeFull:   handle(c, c.getEmployeeFull),
@@ -97,19 +84,16 @@ func (c *Connector) newActions() *connkit.Actions {
 	for _, cp := range caps {
 		acts = append(acts, connkit.Action{Capability: cp, Handle: connkit.Handler(handlers[cp.Name])})
 	}
-	return connkit.NewActions(c.product, acts...)
+	return acts
 }
 
 // handle adapts a typed operation: params decoded strictly into Req (a
-// bad one is VALIDATION_ERROR), the connection made, the result encoded
-// as encoding/json would decode it.
-func handle[Req, Resp any](c *Connector, f func(context.Context, connectors.Principal, Req) (*Resp, error)) capFunc {
+// bad one is VALIDATION_ERROR), the result encoded as encoding/json would
+// decode it, an error given its vendor code and status (capabilityError).
+func handle[Req, Resp any](c *driver, f func(context.Context, connectors.Principal, Req) (*Resp, error)) capFunc {
 	return func(ctx context.Context, p connectors.Principal, params map[string]any) (map[string]any, error) {
 		var req Req
 		if err := connkit.Decode(params, &req); err != nil {
-			return nil, c.normalize(err)
-		}
-		if err := c.Connect(ctx); err != nil {
 			return nil, c.normalize(err)
 		}
 		out, err := f(ctx, p, req)
@@ -124,7 +108,7 @@ func handle[Req, Resp any](c *Connector, f func(context.Context, connectors.Prin
 // code in the capabilities' error table (as the simulator's errors have
 // it); what Workday answered stays in Details (workday_status,
 // workday_code).
-func (c *Connector) capabilityError(err error) error {
+func (c *driver) capabilityError(err error) error {
 	err = c.normalize(err)
 	var e *connectors.Error
 	if !errors.As(err, &e) {
@@ -149,4 +133,4 @@ func (c *Connector) capabilityError(err error) error {
 // today is the connector's date (WithClock, else the wall clock): the
 // default of as_of_date, year and effective_date, as the simulator
 // defaults them to its clock's.
-func (c *Connector) today() connectors.Date { return connectors.DateOf(c.opts.Now()) }
+func (c *driver) today() connectors.Date { return connectors.DateOf(c.opts.Now()) }

@@ -37,9 +37,11 @@ func (h *fakeHarness) Seed(ctx context.Context, n int) ([]connectors.Record, err
 	return out, nil
 }
 
-func (h *fakeHarness) Inject(f connectortest.Fault, n int) bool { return h.f.Server.Inject(string(f), n) }
-func (h *fakeHarness) Heal()                                    { h.f.Server.Heal() }
-func (h *fakeHarness) TokenRequests() int                       { return h.f.OAuth.Requests("refresh_token") }
+func (h *fakeHarness) Inject(f connectortest.Fault, n int) bool {
+	return h.f.Server.Inject(string(f), n)
+}
+func (h *fakeHarness) Heal()              { h.f.Server.Heal() }
+func (h *fakeHarness) TokenRequests() int { return h.f.OAuth.Requests("refresh_token") }
 
 func (h *fakeHarness) Secrets() []string {
 	return append([]string{fakewd.ClientSecret, fakewd.RefreshToken}, h.f.OAuth.Issued()...)

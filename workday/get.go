@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"iter"
 	"net/http"
 	"net/url"
 	"slices"
@@ -12,6 +11,7 @@ import (
 	"strings"
 
 	connectors "github.com/xlr8/connectors"
+	"github.com/xlr8/connectors/internal/connkit"
 	"github.com/xlr8/connectors/internal/errs"
 	"github.com/xlr8/connectors/internal/pager"
 	"github.com/xlr8/connectors/internal/transport"
@@ -86,7 +86,7 @@ var finsSchemas = map[string]connectors.EntitySchema{
 		Fields: fields("supplier_id", "supplier_name", "status", "tax_id", "currency", "payment_terms")},
 }
 
-func (c *Connector) entityNames() []string {
+func (c *driver) entityNames() []string {
 	if c.product == ProductFins {
 		return []string{EntityJournalEntries, EntitySuppliers}
 	}
@@ -97,22 +97,14 @@ func (c *Connector) entityNames() []string {
 // organizations, time_off_balances over REST; time_off_requests,
 // pay_statements over RaaS) or the Financials ones (journal_entries,
 // suppliers over RaaS).
-func (c *Connector) Entities(ctx context.Context) ([]string, error) {
-	if err := c.life.Check(); err != nil {
-		return nil, err
-	}
-	return c.entityNames(), nil
-}
+func (c *driver) Entities(ctx context.Context) ([]string, error) { return c.entityNames(), nil }
 
 // Schema describes an entity; an unknown one is NOT_FOUND.
-func (c *Connector) Schema(ctx context.Context, entity string) (connectors.EntitySchema, error) {
-	if err := c.life.Check(); err != nil {
-		return connectors.EntitySchema{}, err
-	}
+func (c *driver) Schema(ctx context.Context, entity string) (connectors.EntitySchema, error) {
 	return c.schema(entity)
 }
 
-func (c *Connector) schema(entity string) (connectors.EntitySchema, error) {
+func (c *driver) schema(entity string) (connectors.EntitySchema, error) {
 	if slices.Contains(c.entityNames(), entity) {
 		for _, m := range []map[string]connectors.EntitySchema{finsSchemas, restSchemas} {
 			if s, ok := m[entity]; ok {
@@ -129,46 +121,7 @@ func (c *Connector) schema(entity string) (connectors.EntitySchema, error) {
 		Details: map[string]any{"entity": entity, "known": c.entityNames()}}
 }
 
-// Get streams an entity's records: REST collections page by page
-// (limit/offset, checked against total), RaaS reports decoded row by row.
-// Where is pushed down where Workday filters (a report's prompts) and
-// evaluated here for the rest; Fields select; Limit and Resume work as
-// everywhere. OrderBy may only be the key ascending. AsOf and Since are
-// UNSUPPORTED: Workday's REST collections take neither, and a report's
-// effective-date prompt is the report's own (use Query).
-func (c *Connector) Get(ctx context.Context, q connectors.Query) iter.Seq2[connectors.Record, error] {
-	if err := c.life.Check(); err != nil {
-		return connectors.Errored(err)
-	}
-	if err := q.Validate(); err != nil {
-		return connectors.Errored(errs.As(err, c.product))
-	}
-	sch, err := c.schema(q.Entity)
-	if err != nil {
-		return connectors.Errored(err)
-	}
-	if err := c.checkQuery(sch, q); err != nil {
-		return connectors.Errored(err)
-	}
-	return func(yield func(connectors.Record, error) bool) {
-		if err := c.Connect(ctx); err != nil {
-			yield(nil, err)
-			return
-		}
-		seq, err := c.plan(ctx, sch, q)
-		if err != nil {
-			yield(nil, err)
-			return
-		}
-		for r, err := range seq {
-			if !yield(r, err) {
-				return
-			}
-		}
-	}
-}
-
-func (c *Connector) checkQuery(sch connectors.EntitySchema, q connectors.Query) error {
+func (c *driver) checkQuery(sch connectors.EntitySchema, q connectors.Query) error {
 	for i, name := range q.Fields {
 		if _, ok := sch.Field(name); !ok {
 			return (&errs.Error{Code: errs.CodeInvalidArgument, Product: c.product, Message: fmt.Sprintf("workday: %s has no field %q", q.Entity, name)}).
@@ -203,8 +156,17 @@ func (c *Connector) checkQuery(sch connectors.EntitySchema, q connectors.Query) 
 	return nil
 }
 
-// plan builds the stream of a validated query.
-func (c *Connector) plan(ctx context.Context, sch connectors.EntitySchema, q connectors.Query) (iter.Seq2[connectors.Record, error], error) {
+// Plan compiles a query the adapter validated: REST collections page by
+// page (limit/offset, checked against total), RaaS reports decoded row by
+// row. Where is pushed down where Workday filters (a report's prompts) and
+// evaluated by the adapter for the rest. OrderBy may only be the key
+// ascending. AsOf and Since are UNSUPPORTED: Workday's REST collections
+// take neither, and a report's effective-date prompt is the report's own
+// (use Query).
+func (c *driver) Plan(ctx context.Context, q connectors.Query, sch connectors.EntitySchema) (*connkit.Plan, error) {
+	if err := c.checkQuery(sch, q); err != nil {
+		return nil, err
+	}
 	var params []translate.Param
 	switch q.Entity {
 	case EntityTimeOffRequests, EntityPayStatements:
@@ -216,18 +178,7 @@ func (c *Connector) plan(ctx context.Context, sch connectors.EntitySchema, q con
 	if err != nil {
 		return nil, err
 	}
-	cfg := pager.Config{Product: c.product, Query: q, Progress: c.opts.Progress}
-	if compiled.Residual != nil {
-		m, err := translate.NewMatcher(compiled.Residual)
-		if err != nil {
-			return nil, err
-		}
-		cfg.Filter = m.Filter()
-	}
-	if len(q.Fields) > 0 {
-		fs := q.Fields
-		cfg.Project = func(r connectors.Record) connectors.Record { return r.Select(fs) }
-	}
+	plan := &connkit.Plan{Pushed: compiled.Pushed, Residual: compiled.Residual, Select: true}
 	switch q.Entity {
 	case EntityWorkers:
 		hire := slices.Contains(q.Fields, "hireDate")
@@ -235,20 +186,21 @@ func (c *Connector) plan(ctx context.Context, sch connectors.EntitySchema, q con
 			hire = hire || cmp.Field == "hireDate"
 			return true
 		})
-		return c.walkREST(ctx, cfg, svcStaffing, compiled.Values, []string{"workers"}, c.workerPage(hire)), nil
+		plan.Fetch = c.fetchREST(svcStaffing, compiled.Values, []string{"workers"}, c.workerPage(hire))
 	case EntityOrganizations:
-		return c.walkREST(ctx, cfg, svcStaffing, compiled.Values, []string{"supervisoryOrganizations"}, c.flatPage(sch)), nil
+		plan.Fetch = c.fetchREST(svcStaffing, compiled.Values, []string{"supervisoryOrganizations"}, c.flatPage(sch))
 	case EntityTimeOffBalances:
-		return c.walkREST(ctx, cfg, svcAbsence, compiled.Values, []string{"balances"}, c.flatPage(sch)), nil
+		plan.Fetch = c.fetchREST(svcAbsence, compiled.Values, []string{"balances"}, c.flatPage(sch))
+	default:
+		if c.owner == "" {
+			return nil, c.noOwner()
+		}
+		plan.Fetch = c.fetchReport(c.owner, c.set.reports[q.Entity], compiled.Values, "json", recordOfRow(sch))
 	}
-	report := c.set.reports[q.Entity]
-	if c.owner == "" {
-		return nil, c.noOwner()
-	}
-	return c.walkReport(ctx, cfg, c.owner, report, compiled.Values, "json", recordOfRow(sch)), nil
+	return plan, nil
 }
 
-func (c *Connector) noOwner() error {
+func (c *driver) noOwner() error {
 	return &errs.Error{Code: errs.CodeInvalidArgument, Product: c.product,
 		Message: "workday: no report owner: set the credential's report_owner secret or WithReportOwner"}
 }
@@ -256,43 +208,31 @@ func (c *Connector) noOwner() error {
 // pageDecoder decodes a REST page body into records.
 type pageDecoder func(ctx context.Context, resp *transport.Response) (records []connectors.Record, total int64, err error)
 
-// walkREST streams a REST collection: the cursor is the offset, the total
-// is checked by the pager.
-func (c *Connector) walkREST(ctx context.Context, cfg pager.Config, service string, q url.Values, parts []string, decode pageDecoder) iter.Seq2[connectors.Record, error] {
-	return pager.Walk(ctx, cfg, func(ctx context.Context, req pager.Request) (pager.Page, error) {
-		offset := 0
-		if req.Cursor != "" {
-			n, err := strconv.Atoi(req.Cursor)
-			if err != nil || n < 0 {
-				return pager.Page{}, &errs.Error{Code: errs.CodeInvalidArgument, Product: c.product, Message: "workday: malformed page cursor"}
-			}
-			offset = n
-		}
+// fetchREST reads a REST collection by offset and limit (at most 100),
+// the total checked by the walker.
+func (c *driver) fetchREST(service string, q url.Values, parts []string, decode pageDecoder) pager.Fetch {
+	return pager.OffsetLimit(c.set.pageSize, func(ctx context.Context, at pager.At) (pager.Result, error) {
 		pq := url.Values{}
 		for k, v := range q {
 			pq[k] = v
 		}
-		pq.Set("limit", strconv.Itoa(c.set.pageSize))
-		pq.Set("offset", strconv.Itoa(offset))
+		pq.Set("limit", strconv.Itoa(at.Limit))
+		pq.Set("offset", strconv.Itoa(at.Offset))
 		resp, err := c.client.Get(ctx, c.restURL(service, pq, parts...), http.Header{"Accept": {"application/json"}})
 		if err != nil {
-			return pager.Page{}, err
+			return pager.Result{}, err
 		}
 		recs, total, err := decode(ctx, resp)
 		if err != nil {
-			return pager.Page{}, err
+			return pager.Result{}, err
 		}
-		page := pager.Page{Records: recs, Total: total, HasTotal: true}
-		if next := offset + len(recs); len(recs) > 0 && int64(next) < total {
-			page.Next = strconv.Itoa(next)
-		}
-		return page, nil
+		return pager.Result{Records: recs, Total: total, HasTotal: true}, nil
 	})
 }
 
 // decodePage reads a {total, data} page; a page without its total is
 // malformed (Workday always sends it).
-func decodePage[T any](c *Connector, resp *transport.Response) (collection[T], error) {
+func decodePage[T any](c *driver, resp *transport.Response) (collection[T], error) {
 	var page collection[T]
 	if err := resp.DecodeJSON(&page); err != nil {
 		return page, err
@@ -306,7 +246,7 @@ func decodePage[T any](c *Connector, resp *transport.Response) (collection[T], e
 // workerPage reads staffing v6 workers into records with Workday's field
 // names; a field Workday left out is absent. With hire, each worker's
 // serviceDates give hireDate.
-func (c *Connector) workerPage(hire bool) pageDecoder {
+func (c *driver) workerPage(hire bool) pageDecoder {
 	return func(ctx context.Context, resp *transport.Response) ([]connectors.Record, int64, error) {
 		page, err := decodePage[workerData](c, resp)
 		if err != nil {
@@ -350,7 +290,7 @@ func (c *Connector) workerPage(hire bool) pageDecoder {
 
 // hireDate reads a worker's hire date (staffing v6 serviceDates); "" when
 // Workday has none.
-func (c *Connector) hireDate(ctx context.Context, wid string) (string, error) {
+func (c *driver) hireDate(ctx context.Context, wid string) (string, error) {
 	var sd collection[serviceDates]
 	if err := c.getJSON(ctx, c.restURL(svcStaffing, nil, "workers", wid, "serviceDates"), &sd); err != nil {
 		return "", err
@@ -366,7 +306,7 @@ func (c *Connector) hireDate(ctx context.Context, wid string) (string, error) {
 // flatPage reads a page of JSON objects into records by the schema's
 // field paths (absencePlan.descriptor is data[i].absencePlan.descriptor;
 // through an array, the first element's); a missing value is absent.
-func (c *Connector) flatPage(sch connectors.EntitySchema) pageDecoder {
+func (c *driver) flatPage(sch connectors.EntitySchema) pageDecoder {
 	return func(_ context.Context, resp *transport.Response) ([]connectors.Record, int64, error) {
 		var page collection[map[string]any]
 		if err := resp.DecodeJSON(&page); err != nil {

@@ -18,7 +18,7 @@ const (
 // profile runs a worker profile report for one employee: no row is
 // EMPLOYEE_NOT_FOUND; with active, a terminated worker is
 // EMPLOYEE_INACTIVE.
-func (c *Connector) profile(ctx context.Context, report, id string, active bool) (*row, error) {
+func (c *driver) profile(ctx context.Context, report, id string, active bool) (*row, error) {
 	rows, err := c.reportRows(ctx, report, url.Values{promptEmployeeID: {id}})
 	if err != nil {
 		return nil, err
@@ -34,7 +34,7 @@ func (c *Connector) profile(ctx context.Context, report, id string, active bool)
 	return r, r.err
 }
 
-func (c *Connector) manager(r *row) *EmployeeRef {
+func (c *driver) manager(r *row) *EmployeeRef {
 	if id := r.s("Manager_Employee_ID"); id != "" {
 		return &EmployeeRef{EmployeeID: id, DisplayName: r.need("Manager_Name")}
 	}
@@ -45,7 +45,7 @@ type EmployeeRef = wdapi.EmployeeRef
 
 // getEmployee reads the Worker_Profile report (RaaS): Workday's REST
 // workers carry no manager, hire date or status.
-func (c *Connector) getEmployee(ctx context.Context, _ connectors.Principal, req GetEmployeeRequest) (*Employee, error) {
+func (c *driver) getEmployee(ctx context.Context, _ connectors.Principal, req GetEmployeeRequest) (*Employee, error) {
 	if err := c.required("employee_id", req.EmployeeID); err != nil {
 		return nil, err
 	}
@@ -62,7 +62,7 @@ func (c *Connector) getEmployee(ctx context.Context, _ connectors.Principal, req
 	return out, r.err
 }
 
-func (c *Connector) getEmployeeFull(ctx context.Context, _ connectors.Principal, req GetEmployeeRequest) (*EmployeeFull, error) {
+func (c *driver) getEmployeeFull(ctx context.Context, _ connectors.Principal, req GetEmployeeRequest) (*EmployeeFull, error) {
 	if err := c.required("employee_id", req.EmployeeID); err != nil {
 		return nil, err
 	}
@@ -90,7 +90,7 @@ func (c *Connector) getEmployeeFull(ctx context.Context, _ connectors.Principal,
 	return out, r.err
 }
 
-func (c *Connector) getManagerChain(ctx context.Context, _ connectors.Principal, req GetManagerChainRequest) (*ManagerChain, error) {
+func (c *driver) getManagerChain(ctx context.Context, _ connectors.Principal, req GetManagerChainRequest) (*ManagerChain, error) {
 	if err := c.required("employee_id", req.EmployeeID); err != nil {
 		return nil, err
 	}
@@ -113,7 +113,7 @@ func (c *Connector) getManagerChain(ctx context.Context, _ connectors.Principal,
 
 // staffingWorker reads staffing v6 workers/{ID} (a Workday ID or
 // Employee_ID=...): the worker's Employee ID (workerId) and primary job.
-func (c *Connector) staffingWorker(ctx context.Context, id string) (*workerData, error) {
+func (c *driver) staffingWorker(ctx context.Context, id string) (*workerData, error) {
 	var w workerData
 	if err := c.getJSON(ctx, c.restURL(svcStaffing, nil, "workers", id), &w); err != nil {
 		return nil, err
@@ -125,14 +125,14 @@ func (c *Connector) staffingWorker(ctx context.Context, id string) (*workerData,
 }
 
 // reportsOf reads common v1 workers/{ID}/directReports, every page.
-func (c *Connector) reportsOf(ctx context.Context, id string) ([]workerSummary, error) {
+func (c *driver) reportsOf(ctx context.Context, id string) ([]workerSummary, error) {
 	return collect[workerSummary](ctx, c, svcCommon, nil, "workers", id, "directReports")
 }
 
 // listDirectReports reads the manager's direct reports (common v1
 // WorkerSummary: id, descriptor, businessTitle); each one's Employee ID
 // and hire date come from staffing v6 (workers/{ID}, serviceDates).
-func (c *Connector) listDirectReports(ctx context.Context, _ connectors.Principal, req ListDirectReportsRequest) (*DirectReports, error) {
+func (c *driver) listDirectReports(ctx context.Context, _ connectors.Principal, req ListDirectReportsRequest) (*DirectReports, error) {
 	if err := c.required("manager_id", req.ManagerID); err != nil {
 		return nil, err
 	}
@@ -164,7 +164,7 @@ func (c *Connector) listDirectReports(ctx context.Context, _ connectors.Principa
 // getOrgChart resolves the root through staffing v6's supervisory
 // organizations (an organization's manager heads its chart; a 404 means
 // the root is a worker), then walks direct reports level by level.
-func (c *Connector) getOrgChart(ctx context.Context, _ connectors.Principal, req GetOrgChartRequest) (*OrgChart, error) {
+func (c *driver) getOrgChart(ctx context.Context, _ connectors.Principal, req GetOrgChartRequest) (*OrgChart, error) {
 	if err := c.required("root_id", req.RootID); err != nil {
 		return nil, err
 	}
@@ -211,7 +211,7 @@ func (c *Connector) getOrgChart(ctx context.Context, _ connectors.Principal, req
 	return &OrgChart{Root: root, TotalCount: count}, nil
 }
 
-func (c *Connector) orgNode(ctx context.Context, wid string, n wdapi.OrgNode, depth int, count *int) (wdapi.OrgNode, error) {
+func (c *driver) orgNode(ctx context.Context, wid string, n wdapi.OrgNode, depth int, count *int) (wdapi.OrgNode, error) {
 	*count++
 	n.Reports = []wdapi.OrgNode{}
 	if depth == 0 {

@@ -14,7 +14,7 @@ import (
 // activeWorker reads a worker by employee id from staffing v6 (which
 // serves non-terminated workers); a 404 is told apart by the profile
 // report: EMPLOYEE_INACTIVE or EMPLOYEE_NOT_FOUND.
-func (c *Connector) activeWorker(ctx context.Context, id string) (*workerData, error) {
+func (c *driver) activeWorker(ctx context.Context, id string) (*workerData, error) {
 	w, err := c.staffingWorker(ctx, employeePath(id))
 	if err == nil {
 		return w, nil
@@ -29,7 +29,7 @@ func (c *Connector) activeWorker(ctx context.Context, id string) (*workerData, e
 }
 
 // event reads a business process event (businessProcess v1 events/{ID}).
-func (c *Connector) event(ctx context.Context, id string, notFound string) (*eventDetails, error) {
+func (c *driver) event(ctx context.Context, id string, notFound string) (*eventDetails, error) {
 	var ev eventDetails
 	if err := c.getJSON(ctx, c.restURL(svcBP, nil, "events", id), &ev); err != nil {
 		return nil, c.asNotFound(err, notFound, map[string]any{"request_id": id})
@@ -41,7 +41,7 @@ func (c *Connector) event(ctx context.Context, id string, notFound string) (*eve
 }
 
 // transactionStatus reads a Change Job or Termination event's status.
-func (c *Connector) transactionStatus(s string) (string, error) {
+func (c *driver) transactionStatus(s string) (string, error) {
 	switch s {
 	case bpInProgress:
 		return wdapi.TxnPendingApproval, nil
@@ -58,7 +58,7 @@ func (c *Connector) transactionStatus(s string) (string, error) {
 // organization; the other fields belong to other business processes
 // (contact, legal name, address changes) the connector does not run:
 // UNSUPPORTED.
-func (c *Connector) updateEmployee(ctx context.Context, p connectors.Principal, req UpdateEmployeeRequest) (*UpdateEmployeeResponse, error) {
+func (c *driver) updateEmployee(ctx context.Context, p connectors.Principal, req UpdateEmployeeRequest) (*UpdateEmployeeResponse, error) {
 	if err := c.required("employee_id", req.EmployeeID); err != nil {
 		return nil, err
 	}
@@ -164,7 +164,7 @@ func (c *Connector) updateEmployee(ctx context.Context, p connectors.Principal, 
 // worker with a Termination in progress (businessProcess v1 events of the
 // worker) is ALREADY_PROCESSED; the offboarding flow is the event's
 // sub-process.
-func (c *Connector) terminateEmployee(ctx context.Context, p connectors.Principal, req TerminateEmployeeRequest) (*TerminateEmployeeResponse, error) {
+func (c *driver) terminateEmployee(ctx context.Context, p connectors.Principal, req TerminateEmployeeRequest) (*TerminateEmployeeResponse, error) {
 	if err := c.required("employee_id", req.EmployeeID); err != nil {
 		return nil, err
 	}

@@ -10,7 +10,7 @@ import (
 )
 
 // getCompensation runs the Worker_Compensation report.
-func (c *Connector) getCompensation(ctx context.Context, _ connectors.Principal, req GetCompensationRequest) (*Compensation, error) {
+func (c *driver) getCompensation(ctx context.Context, _ connectors.Principal, req GetCompensationRequest) (*Compensation, error) {
 	if err := c.required("employee_id", req.EmployeeID); err != nil {
 		return nil, err
 	}
@@ -30,7 +30,7 @@ func (c *Connector) getCompensation(ctx context.Context, _ connectors.Principal,
 // getPayStatement runs the Pay_Statement report, prompted by the employee
 // and the pay slip's Workday ID (a !WID prompt: the id list_pay_statements
 // gives, common v1 paySlips' id). No row is STATEMENT_NOT_FOUND.
-func (c *Connector) getPayStatement(ctx context.Context, _ connectors.Principal, req GetPayStatementRequest) (*PayStatement, error) {
+func (c *driver) getPayStatement(ctx context.Context, _ connectors.Principal, req GetPayStatementRequest) (*PayStatement, error) {
 	if err := c.required("employee_id", req.EmployeeID); err != nil {
 		return nil, err
 	}
@@ -58,7 +58,7 @@ func (c *Connector) getPayStatement(ctx context.Context, _ connectors.Principal,
 // listPayStatements reads common v1 workers/{ID}/paySlips (PaySlipSummary:
 // id, date, gross, net) and keeps the year's, by date; the resource takes
 // no date filter.
-func (c *Connector) listPayStatements(ctx context.Context, _ connectors.Principal, req ListPayStatementsRequest) (*PayStatementList, error) {
+func (c *driver) listPayStatements(ctx context.Context, _ connectors.Principal, req ListPayStatementsRequest) (*PayStatementList, error) {
 	if err := c.required("employee_id", req.EmployeeID); err != nil {
 		return nil, err
 	}

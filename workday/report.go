@@ -31,7 +31,7 @@ const (
 
 // reportRows runs a capability report (JSON) and returns its rows; the
 // capability reports are small (one worker's).
-func (c *Connector) reportRows(ctx context.Context, report string, prompts url.Values) ([]row, error) {
+func (c *driver) reportRows(ctx context.Context, report string, prompts url.Values) ([]row, error) {
 	u, err := c.reportURL(report, prompts, "json")
 	if err != nil {
 		return nil, err
@@ -57,7 +57,7 @@ func (c *Connector) reportRows(ctx context.Context, report string, prompts url.V
 // malformed sets err (the first one), and the capability fails with it:
 // nothing is defaulted.
 type row struct {
-	c      *Connector
+	c      *driver
 	report string
 	m      map[string]any
 	err    error

@@ -11,7 +11,7 @@ import (
 
 // collect reads every page of a REST collection (limit/offset until
 // total) for a capability's answer.
-func collect[T any](ctx context.Context, c *Connector, service string, q url.Values, parts ...string) ([]T, error) {
+func collect[T any](ctx context.Context, c *driver, service string, q url.Values, parts ...string) ([]T, error) {
 	var out []T
 	for offset := 0; ; {
 		pq := url.Values{}
@@ -35,11 +35,11 @@ func collect[T any](ctx context.Context, c *Connector, service string, q url.Val
 	}
 }
 
-func (c *Connector) patchJSON(ctx context.Context, rawURL string, body, v any) error {
+func (c *driver) patchJSON(ctx context.Context, rawURL string, body, v any) error {
 	return c.sendJSON(ctx, http.MethodPatch, rawURL, body, v)
 }
 
-func (c *Connector) postJSON(ctx context.Context, rawURL string, body, v any) error {
+func (c *driver) postJSON(ctx context.Context, rawURL string, body, v any) error {
 	return c.sendJSON(ctx, http.MethodPost, rawURL, body, v)
 }
 

@@ -31,7 +31,7 @@ type wwsRef struct {
 // soapCall posts one request element in an envelope to
 // /ccx/service/{tenant}/{service}/{version} and returns the Event_Reference
 // WID of the response. A fault comes back as an error (decodeError).
-func (c *Connector) soapCall(ctx context.Context, service string, request any) (string, error) {
+func (c *driver) soapCall(ctx context.Context, service string, request any) (string, error) {
 	body, err := xml.Marshal(request)
 	if err != nil {
 		return "", c.malformed("an encodable SOAP request")

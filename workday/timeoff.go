@@ -15,7 +15,7 @@ import (
 // plan and its quantity in hours; the used, pending, accrual and
 // carry-over figures, which the REST view does not carry, come from the
 // Time_Off_Balances report, matched by plan.
-func (c *Connector) getBalance(ctx context.Context, _ connectors.Principal, req GetBalanceRequest) (*Balances, error) {
+func (c *driver) getBalance(ctx context.Context, _ connectors.Principal, req GetBalanceRequest) (*Balances, error) {
 	if err := c.required("employee_id", req.EmployeeID); err != nil {
 		return nil, err
 	}
@@ -56,7 +56,7 @@ func (c *Connector) getBalance(ctx context.Context, _ connectors.Principal, req 
 
 var requestStatuses = []string{wdapi.RequestPending, wdapi.RequestApproved, wdapi.RequestCancelled, wdapi.RequestDenied}
 
-func (c *Connector) invalidDateRange(field string, start, end connectors.Date) *connectors.Error {
+func (c *driver) invalidDateRange(field string, start, end connectors.Date) *connectors.Error {
 	return c.newError(ErrCodeInvalidDateRange, fmt.Sprintf("%s: start date %s is after end date %s", field, start, end),
 		map[string]any{"field": field, "start": start.String(), "end": end.String()})
 }
@@ -65,7 +65,7 @@ func (c *Connector) invalidDateRange(field string, start, end connectors.Date) *
 // its prompts (Start_Date, End_Date: requests overlapping them); the
 // status filter is applied here. The worker is checked first (a report
 // answers an unknown worker with no rows).
-func (c *Connector) listRequests(ctx context.Context, _ connectors.Principal, req ListRequestsRequest) (*RequestList, error) {
+func (c *driver) listRequests(ctx context.Context, _ connectors.Principal, req ListRequestsRequest) (*RequestList, error) {
 	if err := c.required("employee_id", req.EmployeeID); err != nil {
 		return nil, err
 	}
@@ -110,7 +110,7 @@ func (c *Connector) listRequests(ctx context.Context, _ connectors.Principal, re
 
 // getRequest runs the Time_Off_Request report (prompt Request!WID): no
 // row is REQUEST_NOT_FOUND.
-func (c *Connector) getRequest(ctx context.Context, _ connectors.Principal, req GetRequestRequest) (*TimeOffRequest, error) {
+func (c *driver) getRequest(ctx context.Context, _ connectors.Principal, req GetRequestRequest) (*TimeOffRequest, error) {
 	if err := c.required("request_id", req.RequestID); err != nil {
 		return nil, err
 	}
@@ -134,7 +134,7 @@ func (c *Connector) getRequest(ctx context.Context, _ connectors.Principal, req 
 	return out, r.err
 }
 
-func (c *Connector) requestRow(ctx context.Context, id string) (*row, error) {
+func (c *driver) requestRow(ctx context.Context, id string) (*row, error) {
 	rows, err := c.reportRows(ctx, reportTimeOffRequest, url.Values{promptRequestWID: {id}})
 	if err != nil {
 		return nil, err
@@ -154,7 +154,7 @@ const maxRequestDays = 366
 // the time off type, and the Submit action. The answer names the event
 // (overallBusinessProcess); the event gives the submission time, its step
 // in progress the approver, the balance report the balance after.
-func (c *Connector) requestTimeOff(ctx context.Context, _ connectors.Principal, req RequestTimeOffRequest) (*TimeOffSubmission, error) {
+func (c *driver) requestTimeOff(ctx context.Context, _ connectors.Principal, req RequestTimeOffRequest) (*TimeOffSubmission, error) {
 	if err := c.required("employee_id", req.EmployeeID); err != nil {
 		return nil, err
 	}
@@ -254,7 +254,7 @@ func (c *Connector) requestTimeOff(ctx context.Context, _ connectors.Principal, 
 }
 
 // requestStatus reads a time off event's status.
-func (c *Connector) requestStatus(s string) (string, error) {
+func (c *driver) requestStatus(s string) (string, error) {
 	switch s {
 	case bpInProgress:
 		return wdapi.RequestPending, nil
@@ -286,7 +286,7 @@ func spread(hours float64, n int) []float64 {
 // records the approval for the calling account; the connector checks that
 // the approver is a person the step awaits (awaitingPersons), and the
 // simulator's principal rule (the approver or an admin) first.
-func (c *Connector) approveTimeOff(ctx context.Context, p connectors.Principal, req ApproveTimeOffRequest) (*TimeOffApproval, error) {
+func (c *driver) approveTimeOff(ctx context.Context, p connectors.Principal, req ApproveTimeOffRequest) (*TimeOffApproval, error) {
 	if err := c.required("request_id", req.RequestID); err != nil {
 		return nil, err
 	}
@@ -349,7 +349,7 @@ func (c *Connector) approveTimeOff(ctx context.Context, p connectors.Principal, 
 	return &TimeOffApproval{RequestID: req.RequestID, Status: st, ApprovedAt: after.CompletedDate, ApprovedBy: req.ApproverID}, nil
 }
 
-func (c *Connector) notPermitted(msg string, details map[string]any) *connectors.Error {
+func (c *driver) notPermitted(msg string, details map[string]any) *connectors.Error {
 	return c.newError(ErrCodeNotPermitted, msg, details)
 }
 
@@ -358,7 +358,7 @@ func (c *Connector) notPermitted(msg string, details map[string]any) *connectors
 // Cancel_Business_Process (an event in progress) or
 // Rescind_Business_Process (an approved one, before it starts). The
 // principal must be the event's worker (its "for") or an admin.
-func (c *Connector) cancelTimeOff(ctx context.Context, p connectors.Principal, req CancelTimeOffRequest) (*TimeOffCancellation, error) {
+func (c *driver) cancelTimeOff(ctx context.Context, p connectors.Principal, req CancelTimeOffRequest) (*TimeOffCancellation, error) {
 	if err := c.required("request_id", req.RequestID); err != nil {
 		return nil, err
 	}
