@@ -29,9 +29,6 @@ const (
 	svcBP       = "businessProcess/v1"
 	svcWQL      = "wql/v1"
 
-	// maxLimit is the largest page of a REST collection ("The maximum is 100").
-	maxLimit = 100
-
 	// actionSubmit is the Workday ID of a business process's Submit action
 	// (absenceManagement v1, requestTimeOff: "You must specify the submit
 	// action WID").
