@@ -15,6 +15,7 @@ import (
 	"time"
 
 	connectors "github.com/xlr8/connectors"
+	"github.com/xlr8/connectors/internal/capread"
 	"github.com/xlr8/connectors/internal/errs"
 	"github.com/xlr8/connectors/internal/pager"
 	"github.com/xlr8/connectors/internal/transport"
@@ -281,7 +282,8 @@ func (c *Connector) resultsChunk(ctx context.Context, j bulkJob, ty typer, locat
 			n, hasCount = v, true
 		}
 	}
-	recs, err := decodeCSV(sr.Body, ty, n)
+	body := capread.CSV(sr.Body, c.opts.MaxValueBytes, ',', Product, "bulk job "+j.ID+" results")
+	recs, err := decodeCSV(body, ty, n)
 	if err != nil {
 		return pager.Page{}, err
 	}

@@ -7,24 +7,68 @@ import (
 	"time"
 
 	connectors "github.com/xlr8/connectors"
+	"github.com/xlr8/connectors/internal/jsonpage"
+	"github.com/xlr8/connectors/internal/timefmt"
+	"github.com/xlr8/connectors/internal/transport"
 )
 
-// sfDateTime is the REST datetime format: an offset without a colon
-// ("2024-03-01T10:22:11.000+0000"), which time.RFC3339 rejects.
-const sfDateTime = "2006-01-02T15:04:05.000-0700"
-
 // ParseTime parses a Salesforce datetime: the REST form with a colon-less
-// offset, Bulk CSV's UTC form with a Z, or RFC 3339.
-func ParseTime(s string) (time.Time, bool) {
-	if len(s) < 20 || s[4] != '-' || s[10] != 'T' {
-		return time.Time{}, false
-	}
-	for _, layout := range []string{sfDateTime, "2006-01-02T15:04:05.000Z07:00", time.RFC3339Nano, "2006-01-02T15:04:05-0700"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t.UTC(), true
+// offset ("2024-03-01T10:22:11.000+0000", which time.RFC3339 rejects), Bulk
+// CSV's UTC form with a Z, or RFC 3339. The fixed forms are read from the
+// bytes; anything else goes through time.Parse (see internal/timefmt).
+func ParseTime(s string) (time.Time, bool) { return timefmt.ParseString(s) }
+
+// queryPage is one page of a REST query, as the reference path decodes it.
+type queryPage struct {
+	TotalSize      int              `json:"totalSize"`
+	Done           bool             `json:"done"`
+	NextRecordsURL string           `json:"nextRecordsUrl"`
+	Records        []map[string]any `json:"records"`
+}
+
+// pageDecoder is the one-pass decoder of REST query pages typed as t types
+// them: the describe's int and long fields to int64, datetime to time.Time,
+// date to connectors.Date, every other described field as it is, and
+// fields the describe does not name (relationships, aggregates, a native
+// query without describe) by shape; attributes dropped at every level,
+// subquery results unwrapped to their records. What it does not take goes to
+// the reference path (encoding/json into queryPage, then fromJSON), so that
+// such a body gives what it gave before the decoder.
+func (t typer) pageDecoder(maxValue int64) *jsonpage.Decoder {
+	fields := make(map[string]jsonpage.Type, len(t.types))
+	for name, ft := range t.types {
+		switch ft {
+		case "int", "long":
+			fields[name] = jsonpage.Int
+		case "datetime":
+			fields[name] = jsonpage.Time
+		case "date":
+			fields[name] = jsonpage.Date
+		default:
+			fields[name] = jsonpage.Text
 		}
 	}
-	return time.Time{}, false
+	return jsonpage.NewDecoder(jsonpage.Spec{Product: Product, Envelope: jsonpage.SalesforceREST, Fields: fields,
+		Drop: []string{"attributes"}, Unwrap: "records", ShapeTimes: true, MaxValueBytes: maxValue,
+		Fallback: t.referencePage})
+}
+
+// referencePage decodes a page the way the connector did before the
+// one-pass decoder: the reference for every body the decoder does not take.
+func (t typer) referencePage(resp *transport.Response) (jsonpage.Page, error) {
+	var body queryPage
+	if err := resp.DecodeJSON(&body); err != nil {
+		return jsonpage.Page{}, err
+	}
+	var recs []connectors.Record
+	if body.Records != nil {
+		recs = make([]connectors.Record, len(body.Records))
+	}
+	for i, m := range body.Records {
+		recs[i] = t.fromJSON(m)
+	}
+	return jsonpage.Page{Records: recs, Total: int64(body.TotalSize), Done: body.Done, Next: body.NextRecordsURL,
+		Present: jsonpage.FieldTotal | jsonpage.FieldDone | jsonpage.FieldNext}, nil
 }
 
 // typer converts raw values (JSON from REST, text from Bulk CSV) into
@@ -101,8 +145,8 @@ func (t typer) fromString(field, s string, csv bool) any {
 			return ts
 		}
 	case "date":
-		if d, err := connectors.ParseDate(s); err == nil {
-			return d
+		if y, m, d, ok := timefmt.ParseDate(s); ok {
+			return connectors.Date{Year: y, Month: m, Day: d}
 		}
 	}
 	if csv {
