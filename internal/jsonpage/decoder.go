@@ -11,6 +11,7 @@ import (
 
 	connectors "github.com/xlr8/connectors"
 	"github.com/xlr8/connectors/internal/capread"
+	"github.com/xlr8/connectors/internal/errs"
 	"github.com/xlr8/connectors/internal/transport"
 )
 
@@ -130,6 +131,10 @@ func (d *Decoder) fallback(resp *transport.Response) (Page, error) {
 		p, err = d.Reference(resp)
 	}
 	if err != nil {
+		var e *errs.Error
+		if errors.As(err, &e) && e.Product == "" {
+			e.Product = d.spec.Product
+		}
 		return Page{}, err
 	}
 	// The cap holds on both paths: a body the fast path refused for a value
@@ -219,7 +224,8 @@ func (s *state) envelope(n *node) bool {
 					return false // a reference decoding into a struct would take it
 				}
 			}
-			if s.dec.SkipValue() != nil {
+			// Not decoded by the reference either, but held: the cap holds.
+			if raw, err := s.dec.ReadValue(); err != nil || capread.Exceeds(raw, s.d.max) {
 				return false
 			}
 			continue
@@ -271,11 +277,7 @@ func (s *state) paging(f Field) bool {
 		if k != 't' && k != 'f' {
 			return false
 		}
-		if f == FieldDone {
-			p.Done = k == 't'
-		} else {
-			p.More = k == 't'
-		}
+		p.setBool(f, k == 't')
 	default:
 		var n int64
 		var ok bool
@@ -286,18 +288,8 @@ func (s *state) paging(f Field) bool {
 		case k == '"' && f == FieldTotal && s.d.spec.Envelope.StringTotal:
 			n, ok = parseInt(s.unquote(raw))
 		}
-		if !ok {
+		if !ok || !p.setInt(f, n) {
 			return false
-		}
-		switch f {
-		case FieldTotal:
-			p.Total = n
-		case FieldCount:
-			p.Count = n
-		case FieldLimit:
-			p.Limit = n
-		case FieldOffset:
-			p.Offset = n
 		}
 	}
 	p.Present |= f
@@ -365,10 +357,10 @@ func (s *state) put(m map[string]any, name string, v any, keep bool) bool {
 }
 
 // skip passes over a dropped value, checking its numbers as the reference
-// would decode them.
+// would decode them, and the cap.
 func (s *state) skip() bool {
 	raw, err := s.dec.ReadValue()
-	return err == nil && numbersFit(raw)
+	return err == nil && numbersFit(raw) && !capread.Exceeds(raw, s.d.max)
 }
 
 // key reads an object member's name, shared with the Spec's names or the

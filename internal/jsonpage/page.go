@@ -20,3 +20,33 @@ type Page struct {
 
 // Has reports whether the body carried the paging field f.
 func (p *Page) Has(f Field) bool { return p.Present&f != 0 }
+
+// setInt stores an integer paging field; false for a field that is not one.
+func (p *Page) setInt(f Field, n int64) bool {
+	switch f {
+	case FieldTotal:
+		p.Total = n
+	case FieldCount:
+		p.Count = n
+	case FieldLimit:
+		p.Limit = n
+	case FieldOffset:
+		p.Offset = n
+	default:
+		return false
+	}
+	return true
+}
+
+// setBool stores a boolean paging field; false for a field that is not one.
+func (p *Page) setBool(f Field, b bool) bool {
+	switch f {
+	case FieldDone:
+		p.Done = b
+	case FieldMore:
+		p.More = b
+	default:
+		return false
+	}
+	return true
+}

@@ -3,6 +3,7 @@ package jsonpage
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
 
 	connectors "github.com/xlr8/connectors"
@@ -87,37 +88,18 @@ func (r *refState) paging(f Field, raw json.RawMessage, path string) error {
 			p.Next = x
 		case f == FieldTotal && r.d.spec.Envelope.StringTotal:
 			n, ok := parseInt([]byte(x))
-			if !ok {
+			if !ok || !p.setInt(f, n) {
 				return r.kindError(raw, path)
 			}
-			p.Total = n
 		default:
 			return r.kindError(raw, path)
 		}
 	case bool:
-		switch f {
-		case FieldDone:
-			p.Done = x
-		case FieldMore:
-			p.More = x
-		default:
+		if !p.setBool(f, x) {
 			return r.kindError(raw, path)
 		}
 	case float64:
-		if x != float64(int64(x)) || x > 1<<53 || x < -(1<<53) {
-			return r.kindError(raw, path)
-		}
-		n := int64(x)
-		switch f {
-		case FieldTotal:
-			p.Total = n
-		case FieldCount:
-			p.Count = n
-		case FieldLimit:
-			p.Limit = n
-		case FieldOffset:
-			p.Offset = n
-		default:
+		if x > 1<<53 || x < -(1<<53) || x != math.Trunc(x) || !p.setInt(f, int64(x)) {
 			return r.kindError(raw, path)
 		}
 	default:
