@@ -15,7 +15,6 @@ import (
 	"time"
 
 	connectors "github.com/xlr8/connectors"
-	"github.com/xlr8/connectors/internal/capread"
 	"github.com/xlr8/connectors/internal/errs"
 	"github.com/xlr8/connectors/internal/pager"
 	"github.com/xlr8/connectors/internal/transport"
@@ -282,8 +281,7 @@ func (c *Connector) resultsChunk(ctx context.Context, j bulkJob, ty typer, locat
 			n, hasCount = v, true
 		}
 	}
-	body := capread.CSV(sr.Body, c.opts.MaxValueBytes, ',', Product, "bulk job "+j.ID+" results")
-	recs, err := decodeCSV(body, ty, n)
+	recs, err := decodeCSV(capCSV(sr.Body, c.opts.MaxValueBytes, j.ID), ty, n)
 	if err != nil {
 		return pager.Page{}, err
 	}

@@ -10,10 +10,20 @@ import (
 
 	connectors "github.com/xlr8/connectors"
 	"github.com/xlr8/connectors/internal/errs"
-	"github.com/xlr8/connectors/internal/jsonpage"
 	"github.com/xlr8/connectors/internal/pager"
 	"github.com/xlr8/connectors/translate"
 )
+
+// queryPage is one page of a REST query.
+type queryPage struct {
+	TotalSize      int              `json:"totalSize"`
+	Done           bool             `json:"done"`
+	NextRecordsURL string           `json:"nextRecordsUrl"`
+	Records        []map[string]any `json:"records"`
+
+	// typed holds the records getQueryPage typed in one pass.
+	typed []connectors.Record
+}
 
 // plan is a compiled Get.
 type plan struct {
@@ -144,9 +154,8 @@ func (c *Connector) walk(ctx context.Context, p *plan) iter.Seq2[connectors.Reco
 		return c.walkBulk(ctx, p, ty, cfg)
 	}
 	st := &walkState{}
-	dec := ty.pageDecoder(c.opts.MaxValueBytes)
 	return pager.Walk(ctx, cfg, func(ctx context.Context, req pager.Request) (pager.Page, error) {
-		return c.fetchPage(ctx, p, dec, st, req)
+		return c.fetchPage(ctx, p, ty, st, req)
 	})
 }
 
@@ -159,7 +168,7 @@ type walkState struct {
 	started  bool
 }
 
-func (c *Connector) fetchPage(ctx context.Context, p *plan, dec *jsonpage.Decoder, st *walkState, req pager.Request) (pager.Page, error) {
+func (c *Connector) fetchPage(ctx context.Context, p *plan, ty typer, st *walkState, req pager.Request) (pager.Page, error) {
 	if err := c.checkReserve(); err != nil {
 		return pager.Page{}, err
 	}
@@ -182,7 +191,7 @@ func (c *Connector) fetchPage(ctx context.Context, p *plan, dec *jsonpage.Decode
 		}
 		rawURL = u
 	}
-	body, err := c.getPage(ctx, rawURL, header, dec)
+	body, err := getQueryPage(ctx, c.client, rawURL, header, ty, c.opts.MaxValueBytes)
 	rebased := false
 	if err != nil && req.Cursor != "" && isDeadCursor(err) {
 		key := st.lastID
@@ -196,7 +205,7 @@ func (c *Connector) fetchPage(ctx context.Context, p *plan, dec *jsonpage.Decode
 			e.Message += "; the query is not ordered by Id alone, so it cannot continue by keyset: run it again"
 			return pager.Page{}, e
 		}
-		body, err = c.keysetPage(ctx, p, key, req.Want, header, dec)
+		body, err = c.keysetPage(ctx, p, key, req.Want, header)
 		if err == nil {
 			rebased = req.Resumed != nil && req.Page == 0
 			st.base = st.received
@@ -205,26 +214,26 @@ func (c *Connector) fetchPage(ctx context.Context, p *plan, dec *jsonpage.Decode
 	if err != nil {
 		return pager.Page{}, err
 	}
-	recs := body.Records
+	recs := body.records(ty)
 	if n := len(recs); n > 0 {
 		if id, ok := recs[n-1]["Id"].(string); ok {
 			st.lastID = id
 		}
 	}
 	st.received += int64(len(recs))
-	page := pager.Page{Records: recs, Total: st.base + body.Total, HasTotal: true, Rebased: rebased}
+	page := pager.Page{Records: recs, Total: st.base + int64(body.TotalSize), HasTotal: true, Rebased: rebased}
 	if !body.Done {
-		if body.Next == "" {
+		if body.NextRecordsURL == "" {
 			return pager.Page{}, &errs.Error{Code: errs.CodeInternal, Product: Product, Message: "salesforce: a page says it is not done but has no nextRecordsUrl"}
 		}
-		page.Next = body.Next
+		page.Next = body.NextRecordsURL
 	}
 	return page, nil
 }
 
 // keysetPage runs the query again for the records after key (Id > key),
 // when the cursor that held them has expired.
-func (c *Connector) keysetPage(ctx context.Context, p *plan, key string, want int, header http.Header, dec *jsonpage.Decoder) (jsonpage.Page, error) {
+func (c *Connector) keysetPage(ctx context.Context, p *plan, key string, want int, header http.Header) (queryPage, error) {
 	nq := p.q
 	nq.Entity = p.describe.raw.Name
 	nq.Resume = ""
@@ -240,21 +249,11 @@ func (c *Connector) keysetPage(ctx context.Context, p *plan, key string, want in
 	}
 	soql, err := translate.CompileSOQL(nq, opts...)
 	if err != nil {
-		return jsonpage.Page{}, err
+		return queryPage{}, err
 	}
-	return c.getPage(ctx, c.apiURL(p.endpoint, url.Values{"q": {soql.Query}}), header, dec)
-}
-
-// getPage GETs one REST query page and decodes it in one pass.
-func (c *Connector) getPage(ctx context.Context, rawURL string, header http.Header, dec *jsonpage.Decoder) (jsonpage.Page, error) {
-	if header.Get("Accept") == "" {
-		header.Set("Accept", "application/json")
-	}
-	resp, err := c.client.Get(ctx, rawURL, header)
-	if err != nil {
-		return jsonpage.Page{}, err
-	}
-	return dec.DecodeResponse(resp)
+	var body queryPage
+	_, err = c.client.GetJSON(ctx, c.apiURL(p.endpoint, url.Values{"q": {soql.Query}}), header, &body)
+	return body, err
 }
 
 // isDeadCursor reports an expired or unknown query locator.
@@ -325,9 +324,8 @@ func (c *Connector) native(ctx context.Context, endpoint, soql string) iter.Seq2
 			seq = c.walkBulk(ctx, p, ty, cfg)
 		} else {
 			st := &walkState{}
-			dec := ty.pageDecoder(c.opts.MaxValueBytes)
 			seq = pager.Walk(ctx, cfg, func(ctx context.Context, req pager.Request) (pager.Page, error) {
-				return c.fetchPage(ctx, p, dec, st, req)
+				return c.fetchPage(ctx, p, ty, st, req)
 			})
 		}
 		for r, err := range seq {

@@ -1,12 +1,17 @@
 package salesforce
 
 import (
+	"context"
+	"io"
 	"math"
+	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	connectors "github.com/xlr8/connectors"
+	"github.com/xlr8/connectors/internal/capread"
 	"github.com/xlr8/connectors/internal/jsonpage"
 	"github.com/xlr8/connectors/internal/timefmt"
 	"github.com/xlr8/connectors/internal/transport"
@@ -17,14 +22,6 @@ import (
 // CSV's UTC form with a Z, or RFC 3339. The fixed forms are read from the
 // bytes; anything else goes through time.Parse (see internal/timefmt).
 func ParseTime(s string) (time.Time, bool) { return timefmt.ParseString(s) }
-
-// queryPage is one page of a REST query, as the reference path decodes it.
-type queryPage struct {
-	TotalSize      int              `json:"totalSize"`
-	Done           bool             `json:"done"`
-	NextRecordsURL string           `json:"nextRecordsUrl"`
-	Records        []map[string]any `json:"records"`
-}
 
 // pageDecoder is the one-pass decoder of REST query pages typed as t types
 // them: the describe's int and long fields to int64, datetime to time.Time,
@@ -76,17 +73,73 @@ func (t typer) referencePage(resp *transport.Response) (jsonpage.Page, error) {
 // connectors.Date, integers to int64, decimals to float64, booleans to bool.
 type typer struct {
 	types map[string]string // field -> Salesforce type; nil: convert by shape
+	pages *pages            // the one-pass page decoder of these types, built on first use
+}
+
+// pages holds a typer's page decoder, built once.
+type pages struct {
+	once sync.Once
+	dec  *jsonpage.Decoder
 }
 
 func newTyper(d *describeResult) typer {
 	if d == nil {
 		return typer{}
 	}
-	t := typer{types: make(map[string]string, len(d.Fields))}
+	t := typer{types: make(map[string]string, len(d.Fields)), pages: &pages{}}
 	for _, f := range d.Fields {
 		t.types[f.Name] = f.Type
 	}
 	return t
+}
+
+// untyped is the page decoder of typer{} (no describe: values by shape).
+var untyped pages
+
+// decoder returns the typer's page decoder; maxValue caps one value (the
+// first call's cap stays: a typer serves one connector).
+func (t typer) decoder(maxValue int64) *jsonpage.Decoder {
+	p := t.pages
+	if p == nil {
+		p = &untyped
+	}
+	p.once.Do(func() { p.dec = t.pageDecoder(maxValue) })
+	return p.dec
+}
+
+// getQueryPage GETs one REST query page and decodes it in one pass, with
+// the records typed as t types them (the page's typed field).
+func getQueryPage(ctx context.Context, client *transport.Client, rawURL string, header http.Header, t typer, maxValue int64) (queryPage, error) {
+	if header.Get("Accept") == "" {
+		header.Set("Accept", "application/json")
+	}
+	resp, err := client.Get(ctx, rawURL, header)
+	if err != nil {
+		return queryPage{}, err
+	}
+	p, err := t.decoder(maxValue).DecodeResponse(resp)
+	if err != nil {
+		return queryPage{}, err
+	}
+	return queryPage{TotalSize: int(p.Total), Done: p.Done, NextRecordsURL: p.Next, typed: p.Records}, nil
+}
+
+// records returns a page's typed records: those getQueryPage typed, or the
+// maps of a page decoded with encoding/json (a keyset restart) typed now.
+func (q queryPage) records(t typer) []connectors.Record {
+	if q.typed != nil || q.Records == nil {
+		return q.typed
+	}
+	recs := make([]connectors.Record, len(q.Records))
+	for i, m := range q.Records {
+		recs[i] = t.fromJSON(m)
+	}
+	return recs
+}
+
+// capCSV caps one field of a Bulk CSV results chunk (internal/capread).
+func capCSV(r io.Reader, maxValue int64, jobID string) io.Reader {
+	return capread.CSV(r, maxValue, ',', Product, "bulk job "+jobID+" results")
 }
 
 // fromJSON converts a REST record in place: strips attributes (also from
