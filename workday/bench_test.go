@@ -96,7 +96,7 @@ func benchToken(b *testing.B, w *wire) string {
 func baselineFetch(b *testing.B, client *http.Client, base, tok string) int {
 	n := 0
 	for offset := 0; ; {
-		req, _ := http.NewRequest(http.MethodGet, fmt.Sprintf("%s/ccx/api/v1/acme/workers?limit=100&offset=%d", base, offset), nil)
+		req, _ := http.NewRequest(http.MethodGet, fmt.Sprintf("%s/ccx/api/staffing/v6/acme/workers?limit=100&offset=%d", base, offset), nil)
 		req.Header.Set("Authorization", "Bearer "+tok)
 		req.Header.Set("Accept", "application/json")
 		resp, err := client.Do(req)

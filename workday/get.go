@@ -13,6 +13,7 @@ import (
 	connectors "github.com/xlr8/connectors"
 	"github.com/xlr8/connectors/internal/connkit"
 	"github.com/xlr8/connectors/internal/errs"
+	"github.com/xlr8/connectors/internal/jsonpage"
 	"github.com/xlr8/connectors/internal/pager"
 	"github.com/xlr8/connectors/internal/transport"
 	"github.com/xlr8/connectors/translate"
@@ -230,61 +231,58 @@ func (c *driver) fetchREST(service string, q url.Values, parts []string, decode 
 	})
 }
 
-// decodePage reads a {total, data} page; a page without its total is
-// malformed (Workday always sends it).
-func decodePage[T any](c *driver, resp *transport.Response) (collection[T], error) {
-	var page collection[T]
-	if err := resp.DecodeJSON(&page); err != nil {
+// restDecoder is the one-pass decoder of Workday's {total, data} pages.
+var restDecoder = jsonpage.NewDecoder(jsonpage.Spec{Product: ProductHCM, Envelope: jsonpage.WorkdayREST})
+
+// decodeREST reads a {total, data} page in one pass; a page without its
+// total is malformed (Workday always sends it).
+func (c *driver) decodeREST(resp *transport.Response) (jsonpage.Page, error) {
+	page, err := restDecoder.DecodeResponse(resp)
+	if err != nil {
 		return page, err
 	}
-	if page.Total == nil {
+	if !page.Has(jsonpage.FieldTotal) {
 		return page, c.malformed("the collection's total")
 	}
 	return page, nil
 }
+
+// workerFields are the workers entity's fields by their path in WorkerData.
+var workerFields = []string{"id", "descriptor", "workerId", "workerType.descriptor", "primaryJob.id", "primaryJob.businessTitle",
+	"primaryJob.supervisoryOrganization.id", "primaryJob.supervisoryOrganization.descriptor", "primaryJob.location.descriptor",
+	"person.email", "person.phone"}
 
 // workerPage reads staffing v6 workers into records with Workday's field
 // names; a field Workday left out is absent. With hire, each worker's
 // serviceDates give hireDate.
 func (c *driver) workerPage(hire bool) pageDecoder {
 	return func(ctx context.Context, resp *transport.Response) ([]connectors.Record, int64, error) {
-		page, err := decodePage[workerData](c, resp)
+		page, err := c.decodeREST(resp)
 		if err != nil {
 			return nil, 0, err
 		}
-		out := make([]connectors.Record, len(page.Data))
-		for i, w := range page.Data {
-			r := connectors.Record{}
-			set := func(k, v string) {
-				if v != "" {
-					r[k] = v
+		out := make([]connectors.Record, len(page.Records))
+		for i, item := range page.Records {
+			r := make(connectors.Record, len(workerFields)+1)
+			for _, f := range workerFields {
+				if v, ok := pathValue(item, f); ok {
+					if s, ok := v.(string); !ok || s != "" {
+						r[f] = v
+					}
 				}
 			}
-			set("id", w.ID)
-			set("descriptor", w.Descriptor)
-			set("workerId", w.WorkerID)
-			set("workerType.descriptor", w.WorkerType.descriptor())
-			if j := w.PrimaryJob; j != nil {
-				set("primaryJob.id", j.ID)
-				set("primaryJob.businessTitle", j.BusinessTitle)
-				set("primaryJob.supervisoryOrganization.id", j.SupervisoryOrganization.id())
-				set("primaryJob.supervisoryOrganization.descriptor", j.SupervisoryOrganization.descriptor())
-				set("primaryJob.location.descriptor", j.Location.descriptor())
-			}
-			if p := w.Person; p != nil {
-				set("person.email", p.Email)
-				set("person.phone", p.Phone)
-			}
-			if hire && w.ID != "" {
-				d, err := c.hireDate(ctx, w.ID)
+			if id, _ := r["id"].(string); hire && id != "" {
+				d, err := c.hireDate(ctx, id)
 				if err != nil {
 					return nil, 0, err
 				}
-				set("hireDate", d)
+				if d != "" {
+					r["hireDate"] = d
+				}
 			}
 			out[i] = r
 		}
-		return out, *page.Total, nil
+		return out, page.Total, nil
 	}
 }
 
@@ -308,15 +306,12 @@ func (c *driver) hireDate(ctx context.Context, wid string) (string, error) {
 // through an array, the first element's); a missing value is absent.
 func (c *driver) flatPage(sch connectors.EntitySchema) pageDecoder {
 	return func(_ context.Context, resp *transport.Response) ([]connectors.Record, int64, error) {
-		var page collection[map[string]any]
-		if err := resp.DecodeJSON(&page); err != nil {
+		page, err := c.decodeREST(resp)
+		if err != nil {
 			return nil, 0, err
 		}
-		if page.Total == nil {
-			return nil, 0, c.malformed("the collection's total")
-		}
-		out := make([]connectors.Record, len(page.Data))
-		for i, item := range page.Data {
+		out := make([]connectors.Record, len(page.Records))
+		for i, item := range page.Records {
 			r := connectors.Record{}
 			for _, f := range sch.Fields {
 				if v, ok := pathValue(item, f.Name); ok {
@@ -330,12 +325,12 @@ func (c *driver) flatPage(sch connectors.EntitySchema) pageDecoder {
 			}
 			out[i] = r
 		}
-		return out, *page.Total, nil
+		return out, page.Total, nil
 	}
 }
 
-func pathValue(m map[string]any, path string) (any, bool) {
-	var cur any = m
+func pathValue(m connectors.Record, path string) (any, bool) {
+	var cur any = map[string]any(m)
 	for _, p := range strings.Split(path, ".") {
 		if a, ok := cur.([]any); ok {
 			if len(a) == 0 {

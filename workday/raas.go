@@ -200,8 +200,12 @@ func (r *csvRows) fail(err error) error {
 // stops early, once the walk is unreachable (runtime.AddCleanup).
 func (c *driver) fetchReport(owner, report string, prompts url.Values, format string, toRecord func(map[string]any) connectors.Record) pager.Fetch {
 	rawURL := c.reportURLOf(owner, report, prompts, format)
-	st := &reportState{}
-	fetch := func(ctx context.Context, req pager.Request) (pager.Page, error) {
+	// holder is reachable while the walk is (the closure uses it); once it
+	// is not, the cleanup closes a stream a caller abandoned.
+	holder := &struct{ st *reportState }{&reportState{}}
+	runtime.AddCleanup(holder, func(s *reportState) { s.close() }, holder.st)
+	return func(ctx context.Context, req pager.Request) (pager.Page, error) {
+		st := holder.st
 		want := 0
 		if req.Cursor != "" {
 			n, err := strconv.Atoi(req.Cursor)
@@ -246,8 +250,6 @@ func (c *driver) fetchReport(owner, report string, prompts url.Values, format st
 		page.Next = strconv.Itoa(st.read)
 		return page, nil
 	}
-	runtime.AddCleanup(&fetch, func(s *reportState) { s.close() }, st)
-	return fetch
 }
 
 // reportState is a report stream between chunks.

@@ -145,16 +145,42 @@ func paging(w http.ResponseWriter, r *http.Request) (limit, offset int, ok bool)
 
 // writePage writes a {total, data} page of items[offset:offset+limit].
 func (h *HTTPHandler) writePage(w http.ResponseWriter, r *http.Request, items []map[string]any) {
+	h.writeWindow(w, r, len(items), func(i int) map[string]any { return items[i] })
+}
+
+// writeWindow writes a {total, data} page of n items, rendering only the
+// window's.
+func (h *HTTPHandler) writeWindow(w http.ResponseWriter, r *http.Request, n int, item func(i int) map[string]any) {
 	limit, offset, ok := paging(w, r)
 	if !ok {
 		return
 	}
-	total := len(items)
-	data := items[min(offset, total):min(offset+limit, total)]
-	if data == nil {
-		data = []map[string]any{}
+	data := make([]map[string]any, 0, max(0, min(offset+limit, n)-min(offset, n)))
+	for i := min(offset, n); i < min(offset+limit, n); i++ {
+		data = append(data, item(i))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"total": int64(total) + h.inflate.Load(), "data": data})
+	writeJSON(w, http.StatusOK, map[string]any{"total": int64(n) + h.inflate.Load(), "data": data})
+}
+
+// activeIDs returns the active employees' ids, by id.
+func (h *HTTPHandler) activeIDs() []string {
+	st := h.sim.be.st.Load()
+	var out []string
+	st.read(h.sim.be.clock.Today(), func() {
+		for _, id := range st.ids {
+			if st.emps[id].Status == StatusActive {
+				out = append(out, id)
+			}
+		}
+	})
+	return out
+}
+
+func (h *HTTPHandler) employee(id string) EmployeeRecord {
+	st := h.sim.be.st.Load()
+	var e EmployeeRecord
+	st.read(h.sim.be.clock.Today(), func() { e = st.emps[id].EmployeeRecord })
+	return e
 }
 
 func (h *HTTPHandler) href(r *http.Request, service string, parts ...string) string {
@@ -253,13 +279,13 @@ func (h *HTTPHandler) workerSummary(r *http.Request, e EmployeeRecord) map[strin
 
 func (h *HTTPHandler) commonWorkers(w http.ResponseWriter, r *http.Request, rt route) {
 	search := strings.ToLower(strings.TrimSpace(r.URL.Query().Get("search")))
-	var items []map[string]any
-	for _, e := range h.employees() {
-		if search == "" || nameMatches(e.Name.Display, search) {
-			items = append(items, h.workerSummary(r, e))
+	var ids []string
+	for _, id := range h.activeIDs() {
+		if search == "" || nameMatches(h.employee(id).Name.Display, search) {
+			ids = append(ids, id)
 		}
 	}
-	h.writePage(w, r, items)
+	h.writeWindow(w, r, len(ids), func(i int) map[string]any { return h.workerSummary(r, h.employee(ids[i])) })
 }
 
 // nameMatches is the workers search: case-insensitive, a word of the name
@@ -340,11 +366,8 @@ func (h *HTTPHandler) workerData(r *http.Request, e EmployeeRecord) map[string]a
 }
 
 func (h *HTTPHandler) staffingWorkers(w http.ResponseWriter, r *http.Request, rt route) {
-	var items []map[string]any
-	for _, e := range h.employees() {
-		items = append(items, h.workerData(r, e))
-	}
-	h.writePage(w, r, items)
+	ids := h.activeIDs()
+	h.writeWindow(w, r, len(ids), func(i int) map[string]any { return h.workerData(r, h.employee(ids[i])) })
 }
 
 func (h *HTTPHandler) staffingWorker(w http.ResponseWriter, r *http.Request, rt route) {
