@@ -199,11 +199,19 @@ func workerData(x Worker) map[string]any {
 }
 
 func (f *Fake) listWorkers(w http.ResponseWriter, r *http.Request) {
-	var items []map[string]any
-	for _, x := range f.Workers() {
-		items = append(items, workerData(x))
+	f.mu.Lock()
+	n := len(f.workers)
+	f.mu.Unlock()
+	win, err := paging.Window(r.URL.Query(), n)
+	if err != nil {
+		wdError(w, http.StatusBadRequest, "", "invalid request: "+err.Error())
+		return
 	}
-	f.page(w, r, items)
+	items := make([]map[string]any, 0, win.Len())
+	for i := win.Start; i < win.End; i++ {
+		items = append(items, workerData(f.worker(i)))
+	}
+	kit.JSON(w, http.StatusOK, "", map[string]any{"total": f.Server.Advertise(win.N), "data": items})
 }
 
 func (f *Fake) lookup(w http.ResponseWriter, r *http.Request) (int, bool) {
