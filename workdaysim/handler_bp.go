@@ -22,6 +22,16 @@ type bpParams struct {
 	Comment string   `json:"comment"`
 }
 
+// submits checks that business process parameters name the Submit action
+// (the only one the handler offers); false means the 400 was written.
+func submits(w http.ResponseWriter, bp *bpParams) bool {
+	if bp == nil || bp.Action == nil || bp.Action.ID != wdActionSubmit {
+		writeWDError(w, http.StatusBadRequest, "A219", "The business process action isn't valid.")
+		return false
+	}
+	return true
+}
+
 type timeOffDay struct {
 	Date          string   `json:"date"`
 	DailyQuantity *float64 `json:"dailyQuantity"`
@@ -42,8 +52,7 @@ func (h *HTTPHandler) requestTimeOff(w http.ResponseWriter, r *http.Request, rt 
 	if !decodeBody(w, r, &body) {
 		return
 	}
-	if body.BP == nil || body.BP.Action == nil || body.BP.Action.ID != wdActionSubmit {
-		writeWDError(w, http.StatusBadRequest, "A219", "The business process action isn't valid.")
+	if !submits(w, body.BP) {
 		return
 	}
 	if len(body.Days) == 0 {
@@ -370,8 +379,7 @@ func (h *HTTPHandler) submitJobChange(w http.ResponseWriter, r *http.Request, rt
 	if !decodeBody(w, r, &body) {
 		return
 	}
-	if body.BP == nil || body.BP.Action == nil || body.BP.Action.ID != wdActionSubmit {
-		writeWDError(w, http.StatusBadRequest, "A219", "The business process action isn't valid.")
+	if !submits(w, body.BP) {
 		return
 	}
 	h.mu.Lock()
