@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	connectors "github.com/xlr8/connectors"
+	"github.com/xlr8/connectors/connectortest"
 	"github.com/xlr8/connectors/credentials"
 	"github.com/xlr8/connectors/workday"
 	"github.com/xlr8/connectors/workdaysim"
@@ -392,4 +393,12 @@ func TestAuditPayStatementIDsLineUp(t *testing.T) {
 			t.Errorf("statement %v: %v", s, got)
 		}
 	}
+}
+
+// TestNoSharedWire: the connector shares no package with the independent
+// fake, and only the capabilities' contract (wdapi: request and response
+// types, not wire shapes) with the simulator's handler.
+func TestNoSharedWire(t *testing.T) {
+	connectortest.NoSharedWire(t, "github.com/xlr8/connectors/workday", "github.com/xlr8/connectors/internal/fake/workday")
+	connectortest.NoSharedWire(t, "github.com/xlr8/connectors/workday", "github.com/xlr8/connectors/workdaysim", "github.com/xlr8/connectors/workday/wdapi")
 }
