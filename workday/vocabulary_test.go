@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	connectors "github.com/xlr8/connectors"
+	"github.com/xlr8/connectors/salesforce"
 	"github.com/xlr8/connectors/translate"
 	"github.com/xlr8/connectors/workday"
 )
@@ -74,5 +75,19 @@ func TestTranslateCanonicalToWorkdayHCM(t *testing.T) {
 		{"workerId": "EMP402", "hireDate": "2024-01-08"}}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("workers hired since 2023 (-want +got):\n%s", d)
+	}
+}
+
+// TestForeignVendorOptionRefused: another vendor's option given to the
+// Workday connector is INVALID_ARGUMENT at construction (the kit's typed
+// options), not silently ignored.
+func TestForeignVendorOptionRefused(t *testing.T) {
+	w := newWire(t, newSim(t))
+	_, err := workday.New(context.Background(), w.handler.Credential(w.srv.URL), connectors.WithHTTPClient(w.srv.Client()), salesforce.WithBatchSize(5))
+	if !errors.Is(err, connectors.ErrInvalidArgument) {
+		t.Fatalf("err = %v, want INVALID_ARGUMENT", err)
+	}
+	if _, err := workday.New(context.Background(), w.handler.Credential(w.srv.URL), connectors.WithHTTPClient(w.srv.Client()), workday.WithPageSize(10)); err != nil {
+		t.Fatal(err)
 	}
 }
