@@ -2,6 +2,7 @@ package workday_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -107,5 +108,44 @@ func TestFakeFlows(t *testing.T) {
 	}
 	if f.Workers()[2].Title != "Lead Analyst" {
 		t.Errorf("the fake's worker after submit: %+v", f.Workers()[2])
+	}
+}
+
+// TestFakeTimeOffFlow requests time off and approves it on the
+// independent fake: Request Time Off with the Submit action, the event,
+// its step awaiting the manager, the approval; and Workday's A1011 when
+// the balance does not cover the request.
+func TestFakeTimeOffFlow(t *testing.T) {
+	f := fakewd.New(7)
+	defer f.Close()
+	ctx := context.Background()
+	conn, err := workday.New(ctx, f.Credential(), connectors.WithHTTPClient(f.Server.Client()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	worker, manager := human("21004"), human("21001")
+	sub, err := conn.Execute(ctx, workdaysim.CapRequestTimeOff, connectors.WithPrincipal(map[string]any{"employee_id": "21004", "type": "PTO",
+		"start_date": "2026-02-09", "end_date": "2026-02-10"}, worker))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, _ := sub["request_id"].(string)
+	if sub["status"] != workdaysim.RequestPending || len(id) != 32 || sub["estimated_balance_after"] != float64(16) ||
+		sub["approver"].(map[string]any)["employee_id"] != "21001" {
+		t.Fatalf("submission %v", sub)
+	}
+	if _, err := conn.Execute(ctx, workdaysim.CapApproveTimeOff, connectors.WithPrincipal(map[string]any{"request_id": id, "approver_id": "21002"}, human("21002"))); !errors.Is(err, connectors.ErrPermissionDenied) {
+		t.Errorf("approval by someone the step does not await: %v", err)
+	}
+	ok, err := conn.Execute(ctx, workdaysim.CapApproveTimeOff, connectors.WithPrincipal(map[string]any{"request_id": id, "approver_id": "21001"}, manager))
+	if err != nil || ok["status"] != workdaysim.RequestApproved || ok["approved_at"] == "" {
+		t.Fatalf("approval %v %v", ok, err)
+	}
+	_, err = conn.Execute(ctx, workdaysim.CapRequestTimeOff, connectors.WithPrincipal(map[string]any{"employee_id": "21004", "type": "PTO",
+		"start_date": "2026-03-02", "end_date": "2026-03-13"}, worker))
+	var e *connectors.Error
+	if !errors.As(err, &e) || e.VendorCode != workday.ErrCodeInsufficientBalance || e.Details["workday_code"] != "A1011" {
+		t.Errorf("a request beyond the balance: %v", err)
 	}
 }

@@ -18,6 +18,8 @@
 //	staffing/v6 POST jobChanges/{ID}/submit        EventState {id, descriptor, status, businessProcessParameters}
 //	customreport2 Worker_Profile?Employee_ID=      Report_Entry rows, values as text (JSON or CSV)
 //	customreport2 Time_Off_Balances?Employee_ID=
+//	absenceManagement/v1 POST workers/{ID}/requestTimeOff   Request Time Off (Submit action; A1011 past the balance)
+//	businessProcess/v1 GET events/{ID}, events/{ID}/inProgressSteps, POST eventSteps/{ID}/approve
 //
 // Collections page with limit (default 20, at most 100: more is a 400) and
 // offset and advertise their total; ids are Workday IDs (32 hex digits) or

@@ -47,8 +47,19 @@ type Fake struct {
 	mu      sync.Mutex
 	workers []Worker
 	drafts  map[string]*draft
+	reqs    []*event
 	events  int
 	log     []string
+}
+
+// event is a Request Time Off business process event.
+type event struct {
+	id        string
+	worker    int
+	hours     float64
+	status    string // In Progress, Successfully Completed
+	created   string
+	completed string
 }
 
 type draft struct {
@@ -171,6 +182,10 @@ func (f *Fake) routes() {
 	f.Server.HandleFunc("PATCH "+api+"staffing/v6"+t+"jobChanges/{id}/businessTitle/{sub}", f.patchTitle)
 	f.Server.HandleFunc("POST "+api+"staffing/v6"+t+"jobChanges/{id}/submit", f.submit)
 	f.Server.HandleFunc("GET /ccx/service/customreport2"+t+ReportOwner+"/{report}", f.report)
+	f.Server.HandleFunc("POST "+api+"absenceManagement/v1"+t+"workers/{id}/requestTimeOff", f.requestTimeOff)
+	f.Server.HandleFunc("GET "+api+"businessProcess/v1"+t+"events/{id}", f.event)
+	f.Server.HandleFunc("GET "+api+"businessProcess/v1"+t+"events/{id}/inProgressSteps", f.steps)
+	f.Server.HandleFunc("POST "+api+"businessProcess/v1"+t+"eventSteps/{id}/approve", f.approve)
 }
 
 var paging = kit.Offset{OffsetParam: "offset", LimitParam: "limit", Default: 20, Max: 100, Reject: true}
@@ -392,4 +407,126 @@ func (f *Fake) report(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	kit.JSON(w, http.StatusOK, "", map[string]any{"Report_Entry": rows})
+}
+
+// now is the fake's clock as Workday writes moments.
+func (f *Fake) now() string { return f.Server.Now().UTC().Format(time.RFC3339) }
+
+// requestTimeOff runs Request Time Off: the Submit action, days of the
+// PTO type, A1011 when the balance does not cover them.
+func (f *Fake) requestTimeOff(w http.ResponseWriter, r *http.Request) {
+	i, ok := f.lookup(w, r)
+	if !ok {
+		return
+	}
+	var body struct {
+		Days []struct {
+			Date          string   `json:"date"`
+			DailyQuantity *float64 `json:"dailyQuantity"`
+			TimeOffType   *struct {
+				ID string `json:"id"`
+			} `json:"timeOffType"`
+		} `json:"days"`
+		BP *struct {
+			Action *struct {
+				ID string `json:"id"`
+			} `json:"action"`
+		} `json:"businessProcessParameters"`
+	}
+	if json.NewDecoder(r.Body).Decode(&body) != nil || body.BP == nil || body.BP.Action == nil || body.BP.Action.ID != submitAction {
+		wdError(w, http.StatusBadRequest, "A219", "The business process action isn't valid.")
+		return
+	}
+	var hours float64
+	for _, d := range body.Days {
+		if d.TimeOffType == nil || d.TimeOffType.ID != "Time_Off_Type_ID=PTO" {
+			wdError(w, http.StatusBadRequest, "A1041", "Worker Not Eligible for Time Off Type")
+			return
+		}
+		if d.DailyQuantity == nil || d.Date == "" {
+			wdError(w, http.StatusBadRequest, "A1017", "Daily Quantity is required and must have a value.")
+			return
+		}
+		hours += *d.DailyQuantity
+	}
+	f.mu.Lock()
+	if len(body.Days) == 0 || hours > f.workers[i].PTOHours {
+		f.mu.Unlock()
+		wdError(w, http.StatusBadRequest, "A1011", "You don't have a sufficient balance or aren't eligible to satisfy the request.")
+		return
+	}
+	f.workers[i].PTOHours -= hours
+	f.events++
+	ev := &event{id: wid("event", strconv.Itoa(f.events)), worker: i, hours: hours, status: "In Progress", created: f.now()}
+	f.reqs = append(f.reqs, ev)
+	f.mu.Unlock()
+	kit.JSON(w, http.StatusCreated, "", map[string]any{"businessProcessParameters": map[string]any{
+		"action": ref(submitAction, "Submit"), "overallBusinessProcess": ref(ev.id, "Request Time Off"), "overallStatus": ev.status}})
+}
+
+func (f *Fake) findEvent(w http.ResponseWriter, id string) (*event, Worker, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, ev := range f.reqs {
+		if ev.id == id {
+			return ev, f.workers[ev.worker], true
+		}
+	}
+	wdError(w, http.StatusNotFound, "", "Invalid ID value. '"+id+"' is not a valid ID for Event")
+	return nil, Worker{}, false
+}
+
+// event serves EventDetails: "for" is the worker the event is about.
+func (f *Fake) event(w http.ResponseWriter, r *http.Request) {
+	ev, x, ok := f.findEvent(w, r.PathValue("id"))
+	if !ok {
+		return
+	}
+	f.mu.Lock()
+	m := map[string]any{"id": ev.id, "descriptor": "Request Time Off: " + x.Name, "status": ref(wid("status", ev.status), ev.status),
+		"for": ref(wid("worker", x.EmployeeID), x.Name), "initiator": ref(wid("worker", x.EmployeeID), x.Name),
+		"creationDate": ev.created, "overallBusinessProcess": ref(wid("bpType", "Request Time Off"), "Request Time Off")}
+	if ev.completed != "" {
+		m["completedDate"] = ev.completed
+	}
+	f.mu.Unlock()
+	kit.JSON(w, http.StatusOK, "", m)
+}
+
+// steps serves the step in progress: it awaits the worker's manager.
+func (f *Fake) steps(w http.ResponseWriter, r *http.Request) {
+	ev, x, ok := f.findEvent(w, r.PathValue("id"))
+	if !ok {
+		return
+	}
+	items := []map[string]any{}
+	f.mu.Lock()
+	inProgress := ev.status == "In Progress"
+	f.mu.Unlock()
+	if m, found := f.find("Employee_ID=" + x.Manager); inProgress && found {
+		mgr := f.worker(m)
+		items = append(items, map[string]any{"id": wid("step", ev.id), "descriptor": "Review Time Off Request",
+			"status":          ref(wid("stepStatus", "Awaiting Action"), "Awaiting Action"),
+			"awaitingPersons": []any{ref(wid("worker", mgr.EmployeeID), mgr.Name)}})
+	}
+	f.page(w, r, items)
+}
+
+func (f *Fake) approve(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	var ev *event
+	for _, e := range f.reqs {
+		if wid("step", e.id) == r.PathValue("id") && e.status == "In Progress" {
+			ev = e
+		}
+	}
+	if ev != nil {
+		ev.status, ev.completed = "Successfully Completed", f.now()
+	}
+	f.mu.Unlock()
+	if ev == nil {
+		wdError(w, http.StatusNotFound, "", "Invalid ID value for Event Step")
+		return
+	}
+	kit.JSON(w, http.StatusCreated, "", map[string]any{"id": r.PathValue("id"), "eventStatus": ref(wid("status", "Successfully Completed"), "Successfully Completed")})
 }
