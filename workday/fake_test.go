@@ -149,3 +149,34 @@ func TestFakeTimeOffFlow(t *testing.T) {
 		t.Errorf("a request beyond the balance: %v", err)
 	}
 }
+
+// TestFakeRequestsByDatePrompts lists requests on the fake: the date range
+// goes out as the report's Start_Date and End_Date prompts and the report's
+// text values ("16") read as numbers.
+func TestFakeRequestsByDatePrompts(t *testing.T) {
+	f := fakewd.New(7)
+	defer f.Close()
+	ctx := context.Background()
+	conn, err := workday.New(ctx, f.Credential(), connectors.WithHTTPClient(f.Server.Client()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	p := human("21004")
+	for _, d := range [][2]string{{"2026-02-09", "2026-02-10"}, {"2026-04-06", "2026-04-06"}} {
+		if _, err := conn.Execute(ctx, workdaysim.CapRequestTimeOff, connectors.WithPrincipal(map[string]any{"employee_id": "21004", "type": "PTO",
+			"start_date": d[0], "end_date": d[1]}, p)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.Log()
+	out, err := conn.Execute(ctx, workdaysim.CapListRequests, connectors.WithPrincipal(map[string]any{"employee_id": "21004",
+		"date_range": map[string]any{"start": "2026-02-01", "end": "2026-02-28"}}, p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	reqs := out["requests"].([]any)
+	if len(reqs) != 1 || reqs[0].(map[string]any)["hours"] != float64(16) || reqs[0].(map[string]any)["start_date"] != "2026-02-09" {
+		t.Errorf("February's requests: %v", out)
+	}
+}

@@ -18,6 +18,7 @@
 //	staffing/v6 POST jobChanges/{ID}/submit        EventState {id, descriptor, status, businessProcessParameters}
 //	customreport2 Worker_Profile?Employee_ID=      Report_Entry rows, values as text (JSON or CSV)
 //	customreport2 Time_Off_Balances?Employee_ID=
+//	customreport2 Time_Off_Requests?Employee_ID=&Start_Date=&End_Date=   requests overlapping the dates
 //	absenceManagement/v1 POST workers/{ID}/requestTimeOff   Request Time Off (Submit action; A1011 past the balance)
 //	businessProcess/v1 GET events/{ID}, events/{ID}/inProgressSteps, POST eventSteps/{ID}/approve
 //

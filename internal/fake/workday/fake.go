@@ -57,6 +57,7 @@ type event struct {
 	id        string
 	worker    int
 	hours     float64
+	from, to  string // the first and last day
 	status    string // In Progress, Successfully Completed
 	created   string
 	completed string
@@ -381,6 +382,26 @@ func (f *Fake) report(w http.ResponseWriter, r *http.Request) {
 				"Available_Hours": strconv.FormatFloat(x.PTOHours, 'f', -1, 64), "Used_Hours": "0", "Pending_Hours": "0",
 				"Accrual_Rate_Per_Period": "6.67", "Max_Carryover": "40"})
 		}
+	case "Time_Off_Requests":
+		// Prompts Employee_ID, Start_Date and End_Date: requests
+		// overlapping the dates.
+		from, to := q.Get("Start_Date"), q.Get("End_Date")
+		f.mu.Lock()
+		for _, ev := range f.reqs {
+			x := f.workers[ev.worker]
+			if (q.Get("Employee_ID") != "" && x.EmployeeID != q.Get("Employee_ID")) || (to != "" && ev.from > to) || (from != "" && ev.to < from) {
+				continue
+			}
+			row := map[string]string{"Request_ID": ev.id, "Employee_ID": x.EmployeeID, "Type": "PTO",
+				"Status":     map[string]string{"In Progress": "PENDING", "Successfully Completed": "APPROVED"}[ev.status],
+				"Start_Date": ev.from, "End_Date": ev.to, "Hours": strconv.FormatFloat(ev.hours, 'f', -1, 64), "Submitted_At": ev.created}
+			if ev.completed != "" {
+				row["Approved_At"] = ev.completed
+				row["Approved_By"] = x.Manager
+			}
+			rows = append(rows, row)
+		}
+		f.mu.Unlock()
 	default:
 		wdError(w, http.StatusNotFound, "", "Report not found or not shared with this account")
 		return
@@ -438,7 +459,14 @@ func (f *Fake) requestTimeOff(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var hours float64
+	from, to := "", ""
 	for _, d := range body.Days {
+		if from == "" || d.Date < from {
+			from = d.Date
+		}
+		if d.Date > to {
+			to = d.Date
+		}
 		if d.TimeOffType == nil || d.TimeOffType.ID != "Time_Off_Type_ID=PTO" {
 			wdError(w, http.StatusBadRequest, "A1041", "Worker Not Eligible for Time Off Type")
 			return
@@ -457,7 +485,7 @@ func (f *Fake) requestTimeOff(w http.ResponseWriter, r *http.Request) {
 	}
 	f.workers[i].PTOHours -= hours
 	f.events++
-	ev := &event{id: wid("event", strconv.Itoa(f.events)), worker: i, hours: hours, status: "In Progress", created: f.now()}
+	ev := &event{id: wid("event", strconv.Itoa(f.events)), worker: i, hours: hours, from: from, to: to, status: "In Progress", created: f.now()}
 	f.reqs = append(f.reqs, ev)
 	f.mu.Unlock()
 	kit.JSON(w, http.StatusCreated, "", map[string]any{"businessProcessParameters": map[string]any{
