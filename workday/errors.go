@@ -230,15 +230,14 @@ func (c *driver) required(field, v string) error {
 // statuses.
 func (c *driver) normalize(err error) error { return wdapi.Normalize(c.product, err) }
 
-// MapError gives the adapter's own errors with one of the capabilities'
-// vendor codes (UNKNOWN_ACTION, NOT_PERMITTED from the action table) the
-// status of the error table, as the simulator's have it.
+// MapError gives every error the connector returns a code of the
+// capabilities' table, as the simulator's have it (wdapi.Normalize: a
+// parameter error is VALIDATION_ERROR, the action table's UNKNOWN_ACTION
+// and NOT_PERMITTED get their statuses).
 func (c *driver) MapError(e *errs.Error) *errs.Error {
-	ec, ok := wdapi.LookupErrorCode(e.VendorCode)
-	if !ok || e.HTTPStatus != 0 {
-		return e
+	var out *errs.Error
+	if errors.As(c.normalize(e), &out) {
+		return out
 	}
-	out := *e
-	out.HTTPStatus = ec.HTTPStatus
-	return &out
+	return e
 }

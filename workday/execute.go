@@ -55,53 +55,42 @@ type (
 // approve on another approver's behalf (as in the simulator).
 const AdminGroup = wdapi.AdminGroup
 
-type capFunc func(ctx context.Context, p connectors.Principal, params map[string]any) (map[string]any, error)
-
-// actions binds the 16 capabilities of wdapi's contract to the driver's
-// handlers; the adapter dispatches them (connected first, principal
+// actions binds the 16 capabilities of wdapi's action table (the contract
+// the simulator binds too) to the driver's handlers; the adapter
+// dispatches them (connected first, params decoded strictly, principal
 // stripped, audited).
 func (c *driver) actions() []connkit.Action {
-	handlers := map[string]capFunc{
-		wdapi.CapGetEmployee:       handle(c, c.getEmployee),
-		wdapi.CapGetEmployeeFull:   handle(c, c.getEmployeeFull),
-		wdapi.CapListDirectReports: handle(c, c.listDirectReports),
-		wdapi.CapGetOrgChart:       handle(c, c.getOrgChart),
-		wdapi.CapGetManagerChain:   handle(c, c.getManagerChain),
-		wdapi.CapUpdateEmployee:    handle(c, c.updateEmployee),
-		wdapi.CapTerminateEmployee: handle(c, c.terminateEmployee),
-		wdapi.CapGetBalance:        handle(c, c.getBalance),
-		wdapi.CapListRequests:      handle(c, c.listRequests),
-		wdapi.CapGetRequest:        handle(c, c.getRequest),
-		wdapi.CapRequestTimeOff:    handle(c, c.requestTimeOff),
-		wdapi.CapApproveTimeOff:    handle(c, c.approveTimeOff),
-		wdapi.CapCancelTimeOff:     handle(c, c.cancelTimeOff),
-		wdapi.CapGetCompensation:   handle(c, c.getCompensation),
-		wdapi.CapGetPayStatement:   handle(c, c.getPayStatement),
-		wdapi.CapListPayStatements: handle(c, c.listPayStatements),
+	return []connkit.Action{
+		bind(c, wdapi.CapGetEmployee, c.getEmployee),
+		bind(c, wdapi.CapGetEmployeeFull, c.getEmployeeFull),
+		bind(c, wdapi.CapListDirectReports, c.listDirectReports),
+		bind(c, wdapi.CapGetOrgChart, c.getOrgChart),
+		bind(c, wdapi.CapGetManagerChain, c.getManagerChain),
+		bind(c, wdapi.CapUpdateEmployee, c.updateEmployee),
+		bind(c, wdapi.CapTerminateEmployee, c.terminateEmployee),
+		bind(c, wdapi.CapGetBalance, c.getBalance),
+		bind(c, wdapi.CapListRequests, c.listRequests),
+		bind(c, wdapi.CapGetRequest, c.getRequest),
+		bind(c, wdapi.CapRequestTimeOff, c.requestTimeOff),
+		bind(c, wdapi.CapApproveTimeOff, c.approveTimeOff),
+		bind(c, wdapi.CapCancelTimeOff, c.cancelTimeOff),
+		bind(c, wdapi.CapGetCompensation, c.getCompensation),
+		bind(c, wdapi.CapGetPayStatement, c.getPayStatement),
+		bind(c, wdapi.CapListPayStatements, c.listPayStatements),
 	}
-	caps := wdapi.Capabilities()
-	acts := make([]connkit.Action, 0, len(caps))
-	for _, cp := range caps {
-		acts = append(acts, connkit.Action{Capability: cp, Handle: connkit.Handler(handlers[cp.Name])})
-	}
-	return acts
 }
 
-// handle adapts a typed operation: params decoded strictly into Req (a
-// bad one is VALIDATION_ERROR), the result encoded as encoding/json would
-// decode it, an error given its vendor code and status (capabilityError).
-func handle[Req, Resp any](c *driver, f func(context.Context, connectors.Principal, Req) (*Resp, error)) capFunc {
-	return func(ctx context.Context, p connectors.Principal, params map[string]any) (map[string]any, error) {
-		var req Req
-		if err := connkit.Decode(params, &req); err != nil {
-			return nil, c.normalize(err)
-		}
+// bind attaches a handler to its declared capability; its error gets its
+// vendor code and status (capabilityError).
+func bind[Req, Resp any](c *driver, name string, f connkit.TypedHandler[Req, Resp]) connkit.Action {
+	sp, _ := wdapi.Spec(name)
+	return connkit.Bind(sp, func(ctx context.Context, p connectors.Principal, req Req) (*Resp, error) {
 		out, err := f(ctx, p, req)
 		if err != nil {
 			return nil, c.capabilityError(err)
 		}
-		return connkit.EncodeMap(out), nil
-	}
+		return out, nil
+	})
 }
 
 // capabilityError gives a capability's error the status of its vendor
