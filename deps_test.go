@@ -15,6 +15,8 @@ func layer(rel string) int {
 	switch {
 	case rel == "internal/errs" || rel == "internal/redact":
 		return 0
+	case rel == "internal/capread" || rel == "internal/timefmt": // branch decode: beside the transport
+		return 1
 	case rel == "internal/transport":
 		return 1
 	case rel == "credentials" || strings.HasPrefix(rel, "credentials/"):
@@ -22,6 +24,8 @@ func layer(rel string) int {
 	case rel == "":
 		return 3
 	case rel == "internal/connkit" || rel == "internal/pager" || rel == "translate":
+		return 4
+	case rel == "internal/jsonpage": // branch decode: the page decoder, beside the pager
 		return 4
 	case vendorOf(rel) != "":
 		return 5

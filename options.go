@@ -45,6 +45,9 @@ type Options struct {
 	AllowInsecureLoopback bool
 	// MaxBodyBytes caps a buffered response body (0: 64 MiB).
 	MaxBodyBytes int64
+	// MaxValueBytes caps one value (a JSON string or number, a CSV field)
+	// of a response, streamed or buffered (0: 8 MiB).
+	MaxValueBytes int64
 	// RequestTimeout bounds one attempt of one call (0: no timer per
 	// attempt; the default HTTP client still ends a connection that
 	// receives nothing for 2 minutes).
@@ -127,6 +130,11 @@ func WithAllowInsecureLoopback() Option { return func(o *Options) { o.AllowInsec
 // WithMaxBodyBytes caps a buffered response body; a larger body is an error,
 // not an out-of-memory.
 func WithMaxBodyBytes(n int64) Option { return func(o *Options) { o.MaxBodyBytes = n } }
+
+// WithMaxValueBytes caps a single value of a response (a JSON string or
+// number, a CSV field), streamed bodies included: a larger value is an
+// INTERNAL error, not gigabytes of heap behind a small body cap.
+func WithMaxValueBytes(n int64) Option { return func(o *Options) { o.MaxValueBytes = n } }
 
 // WithRequestTimeout bounds one attempt of one call; a stalled attempt is
 // abandoned and retried. The context's deadline bounds the whole call.

@@ -250,7 +250,7 @@ func (c *driver) resultsChunk(ctx context.Context, j bulkJob, ty typer, locator 
 			n, hasCount = v, true
 		}
 	}
-	recs, err := decodeCSV(sr.Body, ty, n)
+	recs, err := decodeCSV(capCSV(sr.Body, c.opts.MaxValueBytes, j.ID), ty, n)
 	if err != nil {
 		return pager.Result{}, err
 	}

@@ -33,7 +33,11 @@
 // translate.Match, OrderBy, Limit, Since on SystemModstamp), follows
 // nextRecordsUrl, strips attributes, types values by the describe (datetimes
 // with Salesforce's +0000 offsets as time.Time, dates as connectors.Date,
-// integers as int64) and checks totalSize. Without an OrderBy the query is
+// integers as int64) and checks totalSize. Each page is decoded in one pass
+// by internal/jsonpage (records built typed as the tokens go by); a body it
+// does not take (bad UTF-8, duplicate keys, numbers out of range, malformed
+// or HTML bodies) goes through encoding/json and the describe typer as
+// before, with the same values or the same error. Without an OrderBy the query is
 // ordered by Id, so that a stream whose cursor expired (15 idle minutes, or a
 // Resume after the daily quota reset) continues by keyset on Id. A query
 // whose URL would exceed the URI limit runs as a Bulk API 2.0 job instead.
@@ -47,7 +51,9 @@
 // ExportStatus polls it, ExportResults waits with backoff and streams the
 // CSV results chunk by chunk (WithBulkChunk records each) following
 // Sforce-Locator until "null", with the API version the job was created
-// with. Memory holds one chunk.
+// with. Memory holds one chunk; one CSV field longer than
+// connectors.WithMaxValueBytes (default 8 MiB) ends the stream with an
+// INTERNAL error before it is held (internal/capread), whatever the body cap.
 //
 // # Limits
 //

@@ -23,6 +23,9 @@ type queryPage struct {
 	Done           bool             `json:"done"`
 	NextRecordsURL string           `json:"nextRecordsUrl"`
 	Records        []map[string]any `json:"records"`
+
+	// typed holds the records getQueryPage typed in one pass.
+	typed []connectors.Record
 }
 
 // plan is a compiled Get.
@@ -179,8 +182,7 @@ func (c *driver) fetchPage(ctx context.Context, p *plan, ty typer, st *walkState
 		}
 		rawURL = u
 	}
-	var body queryPage
-	_, err := c.client.GetJSON(ctx, rawURL, header, &body)
+	body, err := getQueryPage(ctx, c.client, rawURL, header, ty, c.opts.MaxValueBytes)
 	rebased := false
 	if err != nil && req.Cursor != "" && isDeadCursor(err) {
 		key := st.lastID
@@ -203,10 +205,7 @@ func (c *driver) fetchPage(ctx context.Context, p *plan, ty typer, st *walkState
 	if err != nil {
 		return pager.Result{}, err
 	}
-	recs := make([]connectors.Record, len(body.Records))
-	for i, m := range body.Records {
-		recs[i] = ty.fromJSON(m)
-	}
+	recs := body.records(ty)
 	if n := len(recs); n > 0 {
 		if id, ok := recs[n-1]["Id"].(string); ok {
 			st.lastID = id

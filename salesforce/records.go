@@ -1,30 +1,71 @@
 package salesforce
 
 import (
+	"context"
+	"io"
 	"math"
+	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	connectors "github.com/xlr8/connectors"
+	"github.com/xlr8/connectors/internal/capread"
+	"github.com/xlr8/connectors/internal/jsonpage"
+	"github.com/xlr8/connectors/internal/timefmt"
+	"github.com/xlr8/connectors/internal/transport"
 )
 
-// sfDateTime is the REST datetime format: an offset without a colon
-// ("2024-03-01T10:22:11.000+0000"), which time.RFC3339 rejects.
-const sfDateTime = "2006-01-02T15:04:05.000-0700"
-
 // ParseTime parses a Salesforce datetime: the REST form with a colon-less
-// offset, Bulk CSV's UTC form with a Z, or RFC 3339.
-func ParseTime(s string) (time.Time, bool) {
-	if len(s) < 20 || s[4] != '-' || s[10] != 'T' {
-		return time.Time{}, false
-	}
-	for _, layout := range []string{sfDateTime, "2006-01-02T15:04:05.000Z07:00", time.RFC3339Nano, "2006-01-02T15:04:05-0700"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t.UTC(), true
+// offset ("2024-03-01T10:22:11.000+0000", which time.RFC3339 rejects), Bulk
+// CSV's UTC form with a Z, or RFC 3339. The fixed forms are read from the
+// bytes; anything else goes through time.Parse (see internal/timefmt).
+func ParseTime(s string) (time.Time, bool) { return timefmt.ParseString(s) }
+
+// pageDecoder is the one-pass decoder of REST query pages typed as t types
+// them: the describe's int and long fields to int64, datetime to time.Time,
+// date to connectors.Date, every other described field as it is, and
+// fields the describe does not name (relationships, aggregates, a native
+// query without describe) by shape; attributes dropped at every level,
+// subquery results unwrapped to their records. What it does not take goes to
+// the reference path (encoding/json into queryPage, then fromJSON), so that
+// such a body gives what it gave before the decoder.
+func (t typer) pageDecoder(maxValue int64) *jsonpage.Decoder {
+	fields := make(map[string]jsonpage.Type, len(t.types))
+	for name, ft := range t.types {
+		switch ft {
+		case "int", "long":
+			fields[name] = jsonpage.Int
+		case "datetime":
+			fields[name] = jsonpage.Time
+		case "date":
+			fields[name] = jsonpage.Date
+		default:
+			fields[name] = jsonpage.Text
 		}
 	}
-	return time.Time{}, false
+	return jsonpage.NewDecoder(jsonpage.Spec{Product: Product, Envelope: jsonpage.SalesforceREST, Fields: fields,
+		Drop: []string{"attributes"}, Unwrap: "records", ShapeTimes: true, MaxValueBytes: maxValue,
+		Fallback: t.referencePage})
+}
+
+// referencePage decodes a page the way the connector did before the
+// one-pass decoder: the reference for every body the decoder does not take.
+func (t typer) referencePage(resp *transport.Response) (jsonpage.Page, error) {
+	var body queryPage
+	if err := resp.DecodeJSON(&body); err != nil {
+		return jsonpage.Page{}, err
+	}
+	var recs []connectors.Record
+	if body.Records != nil {
+		recs = make([]connectors.Record, len(body.Records))
+	}
+	for i, m := range body.Records {
+		recs[i] = t.fromJSON(m)
+	}
+	return jsonpage.Page{Records: recs, Total: int64(body.TotalSize), Done: body.Done, Next: body.NextRecordsURL,
+		Present: jsonpage.FieldTotal | jsonpage.FieldDone | jsonpage.FieldNext}, nil
 }
 
 // typer converts raw values (JSON from REST, text from Bulk CSV) into
@@ -32,17 +73,73 @@ func ParseTime(s string) (time.Time, bool) {
 // connectors.Date, integers to int64, decimals to float64, booleans to bool.
 type typer struct {
 	types map[string]string // field -> Salesforce type; nil: convert by shape
+	pages *pages            // the one-pass page decoder of these types, built on first use
+}
+
+// pages holds a typer's page decoder, built once.
+type pages struct {
+	once sync.Once
+	dec  *jsonpage.Decoder
 }
 
 func newTyper(d *describeResult) typer {
 	if d == nil {
 		return typer{}
 	}
-	t := typer{types: make(map[string]string, len(d.Fields))}
+	t := typer{types: make(map[string]string, len(d.Fields)), pages: &pages{}}
 	for _, f := range d.Fields {
 		t.types[f.Name] = f.Type
 	}
 	return t
+}
+
+// untyped is the page decoder of typer{} (no describe: values by shape).
+var untyped pages
+
+// decoder returns the typer's page decoder; maxValue caps one value (the
+// first call's cap stays: a typer serves one connector).
+func (t typer) decoder(maxValue int64) *jsonpage.Decoder {
+	p := t.pages
+	if p == nil {
+		p = &untyped
+	}
+	p.once.Do(func() { p.dec = t.pageDecoder(maxValue) })
+	return p.dec
+}
+
+// getQueryPage GETs one REST query page and decodes it in one pass, with
+// the records typed as t types them (the page's typed field).
+func getQueryPage(ctx context.Context, client *transport.Client, rawURL string, header http.Header, t typer, maxValue int64) (queryPage, error) {
+	if header.Get("Accept") == "" {
+		header.Set("Accept", "application/json")
+	}
+	resp, err := client.Get(ctx, rawURL, header)
+	if err != nil {
+		return queryPage{}, err
+	}
+	p, err := t.decoder(maxValue).DecodeResponse(resp)
+	if err != nil {
+		return queryPage{}, err
+	}
+	return queryPage{TotalSize: int(p.Total), Done: p.Done, NextRecordsURL: p.Next, typed: p.Records}, nil
+}
+
+// records returns a page's typed records: those getQueryPage typed, or the
+// maps of a page decoded with encoding/json (a keyset restart) typed now.
+func (q queryPage) records(t typer) []connectors.Record {
+	if q.typed != nil || q.Records == nil {
+		return q.typed
+	}
+	recs := make([]connectors.Record, len(q.Records))
+	for i, m := range q.Records {
+		recs[i] = t.fromJSON(m)
+	}
+	return recs
+}
+
+// capCSV caps one field of a Bulk CSV results chunk (internal/capread).
+func capCSV(r io.Reader, maxValue int64, jobID string) io.Reader {
+	return capread.CSV(r, maxValue, ',', Product, "bulk job "+jobID+" results")
 }
 
 // fromJSON converts a REST record in place: strips attributes (also from
@@ -101,8 +198,8 @@ func (t typer) fromString(field, s string, csv bool) any {
 			return ts
 		}
 	case "date":
-		if d, err := connectors.ParseDate(s); err == nil {
-			return d
+		if y, m, d, ok := timefmt.ParseDate(s); ok {
+			return connectors.Date{Year: y, Month: m, Day: d}
 		}
 	}
 	if csv {

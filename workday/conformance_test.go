@@ -22,8 +22,8 @@ func (h *harness) Open(ctx context.Context, opts ...connectors.Option) (connecto
 }
 
 func (h *harness) Entity() string      { return workday.EntityWorkers }
-func (h *harness) IDField() string     { return "employee_id" }
-func (h *harness) FilterField() string { return "department" }
+func (h *harness) IDField() string     { return "workerId" }
+func (h *harness) FilterField() string { return "primaryJob.supervisoryOrganization.descriptor" }
 func (h *harness) PageSize() int       { return 10 }
 
 func (h *harness) Seed(ctx context.Context, n int) ([]connectors.Record, error) {
@@ -33,7 +33,7 @@ func (h *harness) Seed(ctx context.Context, n int) ([]connectors.Record, error) 
 	}
 	out := make([]connectors.Record, len(f.Employees))
 	for i, e := range f.Employees {
-		out[i] = connectors.Record{"employee_id": e.EmployeeID, "department": e.Job.Department}
+		out[i] = connectors.Record{"workerId": e.EmployeeID, "primaryJob.supervisoryOrganization.descriptor": e.Job.Department}
 	}
 	return out, nil
 }

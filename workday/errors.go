@@ -2,6 +2,7 @@ package workday
 
 import (
 	"encoding/json"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"net/http"
@@ -10,13 +11,13 @@ import (
 	connectors "github.com/xlr8/connectors"
 	"github.com/xlr8/connectors/internal/errs"
 	"github.com/xlr8/connectors/internal/transport"
-	"github.com/xlr8/connectors/internal/wdwire"
 	"github.com/xlr8/connectors/workday/wdapi"
 )
 
 // The vendor codes of the connector's errors: the simulator's (so that a
 // caller's error handling does not change when one is swapped for the
-// other), derived from Workday's error responses in decodeError.
+// other), derived from Workday's answers by Workday's error codes and HTTP
+// statuses (decodeError), never by the text of a message.
 const (
 	ErrCodeEmployeeNotFound     = wdapi.ErrCodeEmployeeNotFound
 	ErrCodeRequestNotFound      = wdapi.ErrCodeRequestNotFound
@@ -31,44 +32,62 @@ const (
 	ErrCodeEmployeeInactive     = wdapi.ErrCodeEmployeeInactive
 	ErrCodeValidation           = wdapi.ErrCodeValidation
 	ErrCodeNotPermitted         = wdapi.ErrCodeNotPermitted
-	// ErrCodeNotFound is a 404 naming nothing the capabilities know (an
-	// unknown report, organization or path).
+	// ErrCodeNotFound is a 404 on a resource the capabilities give no
+	// meaning (an unknown report, organization or path).
 	ErrCodeNotFound = "NOT_FOUND"
 )
 
-// vendorCode derives the vendor code from Workday's answer: the HTTP
-// status, the field the first error concerns (errors[].field), its text,
-// and the resource path. This is the one place the connector interprets
-// Workday's errors.
-func vendorCode(status int, field, msg, path string) string {
-	lower := strings.ToLower(msg)
+// workdayCodes maps Workday's published error codes (errors[].code) to the
+// vendor codes: absenceManagement v1 Request Time Off's 400 table and
+// staffing v6's job change table.
+var workdayCodes = map[string]string{
+	"A1011": ErrCodeInsufficientBalance, // not a sufficient balance, or not eligible, for [type] as of [date]
+	"A178":  ErrCodeAlreadyProcessed,    // the business process has already been initiated
+	"A389":  ErrCodeAlreadyProcessed,    // a conflicting in-progress or completed event
+	"A421":  ErrCodeAlreadyProcessed,    // a conflicting in-progress event
+}
+
+// wireError is Workday's REST error body: VALIDATION_ERROR_MODEL_REFERENCE
+// {"error", "errors":[ERROR_MODEL_REFERENCE{"error","code","field","path"}]}
+// or ERROR_MODEL_REFERENCE itself; OAuth's {"error","error_description"}.
+type wireError struct {
+	Error string `json:"error"`
+	Code  string `json:"code"`
+	Field string `json:"field"`
+	Path  string `json:"path"`
+
+	Errors []struct {
+		Error string `json:"error"`
+		Code  string `json:"code"`
+		Field string `json:"field"`
+		Path  string `json:"path"`
+	} `json:"errors"`
+}
+
+// soapFault is a SOAP 1.1 fault (Workday Web Services).
+type soapFault struct {
+	Body struct {
+		Fault *struct {
+			Code   string `xml:"faultcode"`
+			String string `xml:"faultstring"`
+		} `xml:"Fault"`
+	} `xml:"Body"`
+}
+
+// vendorCodeOf classifies a Workday answer by its HTTP status and
+// Workday's error code: the one place the connector interprets Workday's
+// errors. A 404 is NOT_FOUND here; the call that knows what it asked for
+// names it (asNotFound).
+func vendorCodeOf(status int, workdayCode string) string {
+	if c, ok := workdayCodes[workdayCode]; ok {
+		return c
+	}
 	switch status {
 	case http.StatusNotFound:
-		switch {
-		case field == "worker" || field == "Employee_ID" || (field == "" && strings.Contains(path, "/workers/")):
-			return ErrCodeEmployeeNotFound
-		case field == "event" || (field == "" && (strings.Contains(path, "/events/") || strings.Contains(path, "/eventSteps/"))):
-			return ErrCodeRequestNotFound
-		case field == "paySlip" || field == "Pay_Statement":
-			return ErrCodeStatementNotFound
-		}
 		return ErrCodeNotFound
-	case http.StatusGone:
-		return ErrCodeEmployeeInactive
 	case http.StatusBadRequest, http.StatusUnprocessableEntity:
-		switch {
-		case strings.Contains(lower, "hours available") || strings.Contains(lower, "insufficient balance"):
-			return ErrCodeInsufficientBalance
-		case strings.Contains(lower, "is after end date"):
-			return ErrCodeInvalidDateRange
-		case strings.Contains(lower, "is terminated"):
-			return ErrCodeEmployeeInactive
-		}
 		return ErrCodeValidation
 	case http.StatusForbidden:
-		if strings.Contains(lower, "not in the manager chain") {
-			return ErrCodeInvalidApprover
-		}
 		return ErrCodeNotPermitted
 	case http.StatusConflict:
 		return ErrCodeAlreadyProcessed
@@ -83,52 +102,49 @@ func vendorCode(status int, field, msg, path string) string {
 }
 
 // decodeError refines the transport's error for a failed Workday
-// response: Workday's error body ({"error", "errors":[{"error","field",
-// "location"}]}) or an OAuth error, the vendor code, the portable code of
-// that vendor code, and the field in Details.
+// response: the vendor code (vendorCodeOf), its portable code and status
+// from the capabilities' error table, Workday's message, code and field
+// in Details (workday_code, workday_status, field).
 func decodeError(e *errs.Error, resp *transport.Response) *errs.Error {
-	var body wdwire.ErrorBody
-	if json.Unmarshal(resp.Body, &body) != nil {
-		body = wdwire.ErrorBody{}
-	}
-	msg, field := body.Error, ""
-	if len(body.Errors) > 0 {
-		if body.Errors[0].Error != "" {
-			msg = body.Errors[0].Error
+	msg, wcode, field := "", "", ""
+	var body wireError
+	var fault soapFault
+	switch {
+	case json.Unmarshal(resp.Body, &body) == nil:
+		msg, wcode, field = body.Error, body.Code, body.Field
+		for _, item := range body.Errors {
+			if item.Code != "" || msg == "" {
+				msg, wcode, field = firstNonEmpty(item.Error, msg), item.Code, firstNonEmpty(item.Field, item.Path)
+				break
+			}
 		}
-		field = body.Errors[0].Field
-	}
-	path := ""
-	if resp.URL != nil {
-		path = resp.URL.Path
+	case xml.Unmarshal(resp.Body, &fault) == nil && fault.Body.Fault != nil:
+		msg, wcode = fault.Body.Fault.String, fault.Body.Fault.Code
 	}
 	if resp.StatusCode == http.StatusUnauthorized {
 		if w := body.Error; w != "" && !strings.ContainsAny(w, " :") {
 			e.VendorCode = strings.ToUpper(w)
 		}
-		if msg != "" {
-			e.Message += ": " + msg
-		}
 		return e
 	}
-	code := vendorCode(resp.StatusCode, field, msg, path)
+	status := resp.StatusCode
+	code := vendorCodeOf(status, wcode)
+	if fault.Body.Fault != nil && strings.HasSuffix(wcode, "Client.validationError") {
+		code = ErrCodeValidation
+	}
 	if code == "" {
 		if msg != "" {
 			e.Message += ": " + msg
 		}
 		return e
 	}
-	e.VendorCode = code
-	if ec, ok := wdapi.LookupErrorCode(code); ok {
-		e.Code = ec.Portable
-		if !ec.Retryable {
-			e.Retryable = false
-		}
-	} else if code == ErrCodeNotFound {
-		e.Code = errs.CodeNotFound
-	}
+	e = classify(e, code)
 	if msg != "" {
-		e.Message = msg
+		e.Message = "workday: " + msg
+	}
+	e = e.WithDetail("workday_status", status)
+	if wcode != "" {
+		e = e.WithDetail("workday_code", wcode)
 	}
 	if field != "" {
 		e = e.WithDetail("field", field)
@@ -136,9 +152,44 @@ func decodeError(e *errs.Error, resp *transport.Response) *errs.Error {
 	return e
 }
 
+// classify gives e a vendor code with the portable code, status and
+// retryability of the capabilities' error table (the transport's
+// Retry-After is kept).
+func classify(e *errs.Error, code string) *errs.Error {
+	e.VendorCode = code
+	if ec, ok := wdapi.LookupErrorCode(code); ok {
+		e.Code, e.HTTPStatus = ec.Portable, ec.HTTPStatus
+		if !ec.Retryable {
+			e.Retryable = false
+		}
+	} else if code == ErrCodeNotFound {
+		e.Code = errs.CodeNotFound
+	}
+	return e
+}
+
+// asNotFound names what a 404 (or an empty report) was: the call knows
+// the resource it asked for. Other errors pass unchanged.
+func (c *driver) asNotFound(err error, code string, details map[string]any) error {
+	var e *connectors.Error
+	if !errors.As(err, &e) || e.VendorCode != ErrCodeNotFound {
+		return err
+	}
+	out := *e
+	out.Details = map[string]any{}
+	for k, v := range e.Details {
+		out.Details[k] = v
+	}
+	for k, v := range details {
+		out.Details[k] = v
+	}
+	classify(&out, code)
+	return &out
+}
+
 // newError builds a client-side error with one of the vendor codes, its
 // portable code and the status the simulator's table gives it.
-func (c *Connector) newError(code, msg string, details map[string]any) *connectors.Error {
+func (c *driver) newError(code, msg string, details map[string]any) *connectors.Error {
 	e := &connectors.Error{Code: connectors.CodeInternal, VendorCode: code, Message: msg, Details: details, Product: c.product}
 	if ec, ok := wdapi.LookupErrorCode(code); ok {
 		e.Code, e.HTTPStatus, e.Retryable = ec.Portable, ec.HTTPStatus, ec.Retryable
@@ -146,14 +197,27 @@ func (c *Connector) newError(code, msg string, details map[string]any) *connecto
 	return e
 }
 
-func (c *Connector) validationError(field, msg string) *connectors.Error {
+func (c *driver) validationError(field, msg string) *connectors.Error {
 	if field != "" {
 		msg = fmt.Sprintf("field %q: %s", field, msg)
 	}
 	return c.newError(ErrCodeValidation, msg, map[string]any{"field": field})
 }
 
-func (c *Connector) required(field, v string) error {
+// unsupported is an UNSUPPORTED error for a part of a capability Workday's
+// published services offer no route for (see the package documentation).
+func (c *driver) unsupported(msg string) *connectors.Error {
+	return &connectors.Error{Code: connectors.CodeUnsupported, VendorCode: "UNSUPPORTED", Product: c.product, Message: "workday: " + msg}
+}
+
+// malformed is the error of a Workday answer that lacks what the
+// connector reads (a field Workday documents); nothing is guessed.
+func (c *driver) malformed(what string) *connectors.Error {
+	return &connectors.Error{Code: connectors.CodeInternal, Product: c.product,
+		Message: "workday: the answer lacks " + what}
+}
+
+func (c *driver) required(field, v string) error {
 	if strings.TrimSpace(v) == "" {
 		return c.validationError(field, "is required and must not be empty")
 	}
@@ -164,14 +228,16 @@ func (c *Connector) required(field, v string) error {
 // the simulator's errors have them: a parameter error is VALIDATION_ERROR
 // (400), the action table's UNKNOWN_ACTION and NOT_PERMITTED get their
 // statuses.
-func (c *Connector) normalize(err error) error { return wdapi.Normalize(c.product, err) }
+func (c *driver) normalize(err error) error { return wdapi.Normalize(c.product, err) }
 
-// httpStatusOf returns the status of a Workday error, or 0.
-func httpStatusOf(err error) (int, string) {
-	var e *connectors.Error
-	if errors.As(err, &e) {
-		f, _ := e.Details["field"].(string)
-		return e.HTTPStatus, f
+// MapError gives every error the connector returns a code of the
+// capabilities' table, as the simulator's have it (wdapi.Normalize: a
+// parameter error is VALIDATION_ERROR, the action table's UNKNOWN_ACTION
+// and NOT_PERMITTED get their statuses).
+func (c *driver) MapError(e *errs.Error) *errs.Error {
+	var out *errs.Error
+	if errors.As(c.normalize(e), &out) {
+		return out
 	}
-	return 0, ""
+	return e
 }

@@ -55,7 +55,9 @@ var parityScenario = []step{
 		"start_date": "2026-03-07", "end_date": "2026-03-09"}, p: human("EMP001")},
 	{name: "rejected approval", action: workdaysim.CapApproveTimeOff, params: map[string]any{"request_id": "TOR-005", "approver_id": "EMP003"}, p: human("EMP003")},
 	{name: "approve as someone else", action: workdaysim.CapApproveTimeOff, params: map[string]any{"request_id": "TOR-005", "approver_id": "EMP042"}, p: human("EMP003")},
-	{name: "admin approves for the manager", action: workdaysim.CapApproveTimeOff, params: map[string]any{"request_id": "TOR-005", "approver_id": "EMP100"}, p: human("hr1", workdaysim.AdminGroup)},
+	// Workday records an approval for the person the step awaits (the
+	// manager): an admin approves as that person.
+	{name: "admin approves for the manager", action: workdaysim.CapApproveTimeOff, params: map[string]any{"request_id": "TOR-005", "approver_id": "EMP042"}, p: human("hr1", workdaysim.AdminGroup)},
 	{name: "requests", action: workdaysim.CapListRequests, params: map[string]any{"employee_id": "EMP001"}, p: human("EMP001")},
 	{name: "pending requests", action: workdaysim.CapListRequests, params: map[string]any{"employee_id": "EMP001", "status_filter": []any{"PENDING", "CANCELLED"},
 		"date_range": map[string]any{"start": "2026-01-01", "end": "2026-12-31"}}, p: human("EMP001")},
@@ -63,7 +65,7 @@ var parityScenario = []step{
 	{name: "cancelled request", action: workdaysim.CapGetRequest, params: map[string]any{"request_id": "TOR-004"}, p: human("EMP001")},
 	{name: "balance after", action: workdaysim.CapGetBalance, params: map[string]any{"employee_id": "EMP001", "as_of_date": "2026-02-01"}, p: human("EMP001")},
 	{name: "update", action: workdaysim.CapUpdateEmployee, params: map[string]any{"employee_id": "EMP003",
-		"updates": map[string]any{"job": map[string]any{"title": "Staff Engineer"}, "phone": map[string]any{"mobile": "+1-415-555-0199"}},
+		"updates": map[string]any{"job": map[string]any{"title": "Staff Engineer"}},
 		"reason":  "promotion"}, p: human("hr1")},
 	{name: "terminate", action: workdaysim.CapTerminateEmployee, params: map[string]any{"employee_id": "EMP003", "termination_date": "2026-02-13",
 		"reason_code": "VOLUNTARY_RESIGNATION", "notes": "moving abroad"}, p: human("hr1")},

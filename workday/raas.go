@@ -7,34 +7,34 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"iter"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strconv"
 	"strings"
 
 	connectors "github.com/xlr8/connectors"
+	"github.com/xlr8/connectors/internal/connkit"
 	"github.com/xlr8/connectors/internal/errs"
 	"github.com/xlr8/connectors/internal/pager"
 	"github.com/xlr8/connectors/internal/transport"
-	"github.com/xlr8/connectors/internal/wdwire"
 )
 
 // reportURL builds {host}/ccx/service/customreport2/{tenant}/{owner}/{report}?format=...&prompts.
-func (c *Connector) reportURL(report string, prompts url.Values, format string) (string, error) {
+func (c *driver) reportURL(report string, prompts url.Values, format string) (string, error) {
 	if c.owner == "" {
 		return "", c.noOwner()
 	}
 	return c.reportURLOf(c.owner, report, prompts, format), nil
 }
 
-func (c *Connector) reportURLOf(owner, report string, prompts url.Values, format string) string {
+func (c *driver) reportURLOf(owner, report string, prompts url.Values, format string) string {
 	q := url.Values{}
 	for k, v := range prompts {
 		q[k] = v
 	}
 	q.Set("format", format)
-	return c.host.String() + wdwire.RaaSPrefix + url.PathEscape(c.tenant) + "/" + url.PathEscape(owner) + "/" + url.PathEscape(report) + "?" + encodePrompts(q)
+	return c.host.String() + raasPrefix + url.PathEscape(c.tenant) + "/" + url.PathEscape(owner) + "/" + url.PathEscape(report) + "?" + encodePrompts(q)
 }
 
 // encodePrompts encodes query parameters keeping the "!" of WID prompts
@@ -52,7 +52,7 @@ type rowReader interface {
 // openReport starts a report and returns its row reader: JSON decoded
 // token by token (the Report_Entry array is never held whole), CSV line by
 // line.
-func (c *Connector) openReport(ctx context.Context, rawURL, format string) (rowReader, error) {
+func (c *driver) openReport(ctx context.Context, rawURL, format string) (rowReader, error) {
 	resp, err := c.client.Stream(ctx, &transport.Request{Method: http.MethodGet, URL: rawURL,
 		Header: http.Header{"Accept": {"application/json, text/csv"}}})
 	if err != nil {
@@ -72,7 +72,7 @@ func (c *Connector) openReport(ctx context.Context, rawURL, format string) (rowR
 }
 
 type jsonRows struct {
-	c       *Connector
+	c       *driver
 	body    io.ReadCloser
 	dec     *json.Decoder
 	started bool
@@ -153,7 +153,7 @@ func (j *jsonRows) next() (map[string]any, error) {
 }
 
 type csvRows struct {
-	c      *Connector
+	c      *driver
 	body   io.ReadCloser
 	r      *csv.Reader
 	header []string
@@ -193,68 +193,75 @@ func (r *csvRows) fail(err error) error {
 	return &errs.Error{Code: errs.CodeInternal, Product: r.c.product, Message: "workday: the report's CSV is malformed", Err: err}
 }
 
-// walkReport streams a report through the pager in chunks of rows: the
+// fetchReport reads a report through the walker in chunks of rows: the
 // cursor is the number of rows read; a resumed walk runs the report again
-// and skips them (RaaS has no paging).
-func (c *Connector) walkReport(ctx context.Context, cfg pager.Config, owner, report string, prompts url.Values, format string, toRecord func(map[string]any) connectors.Record) iter.Seq2[connectors.Record, error] {
+// and skips them (RaaS has no paging). The report's body stays open
+// between chunks; it is closed at its end, on an error, and, when a caller
+// stops early, once the walk is unreachable (runtime.AddCleanup).
+func (c *driver) fetchReport(owner, report string, prompts url.Values, format string, toRecord func(map[string]any) connectors.Record) pager.Fetch {
 	rawURL := c.reportURLOf(owner, report, prompts, format)
-	return func(yield func(connectors.Record, error) bool) {
-		var rows rowReader
-		read := 0
-		defer func() {
-			if rows != nil {
-				rows.close()
+	// holder is reachable while the walk is (the closure uses it); once it
+	// is not, the cleanup closes a stream a caller abandoned.
+	holder := &struct{ st *reportState }{&reportState{}}
+	runtime.AddCleanup(holder, func(s *reportState) { s.close() }, holder.st)
+	return func(ctx context.Context, req pager.Request) (pager.Page, error) {
+		st := holder.st
+		want := 0
+		if req.Cursor != "" {
+			n, err := strconv.Atoi(req.Cursor)
+			if err != nil || n < 0 {
+				return pager.Page{}, &errs.Error{Code: errs.CodeInvalidArgument, Product: c.product, Message: "workday: malformed report cursor"}
 			}
-		}()
-		walk := pager.Walk(ctx, cfg, func(ctx context.Context, req pager.Request) (pager.Page, error) {
-			want := 0
-			if req.Cursor != "" {
-				n, err := strconv.Atoi(req.Cursor)
-				if err != nil || n < 0 {
-					return pager.Page{}, &errs.Error{Code: errs.CodeInvalidArgument, Product: c.product, Message: "workday: malformed report cursor"}
-				}
-				want = n
+			want = n
+		}
+		if st.rows == nil || st.read != want {
+			st.close()
+			r, err := c.openReport(ctx, rawURL, format)
+			if err != nil {
+				return pager.Page{}, err
 			}
-			if rows == nil || read != want {
-				if rows != nil {
-					rows.close()
-				}
-				r, err := c.openReport(ctx, rawURL, format)
-				if err != nil {
-					return pager.Page{}, err
-				}
-				rows, read = r, 0
-				for read < want {
-					if _, err := rows.next(); err != nil {
-						if err == io.EOF {
-							return pager.Page{}, &errs.Error{Code: errs.CodeInternal, Product: c.product,
-								Message: fmt.Sprintf("workday: the report has fewer rows (%d) than the stream had read (%d): it changed; run it again", read, want)}
-						}
-						return pager.Page{}, err
+			st.rows, st.read = r, 0
+			for st.read < want {
+				if _, err := st.rows.next(); err != nil {
+					st.close()
+					if err == io.EOF {
+						return pager.Page{}, &errs.Error{Code: errs.CodeInternal, Product: c.product,
+							Message: fmt.Sprintf("workday: the report has fewer rows (%d) than the stream had read (%d): it changed; run it again", st.read, want)}
 					}
-					read++
-				}
-			}
-			page := pager.Page{Records: make([]connectors.Record, 0, c.set.chunk)}
-			for len(page.Records) < c.set.chunk {
-				row, err := rows.next()
-				if err == io.EOF {
-					return page, nil
-				}
-				if err != nil {
 					return pager.Page{}, err
 				}
-				read++
-				page.Records = append(page.Records, toRecord(row))
-			}
-			page.Next = strconv.Itoa(read)
-			return page, nil
-		})
-		for r, err := range walk {
-			if !yield(r, err) {
-				return
+				st.read++
 			}
 		}
+		page := pager.Page{Records: make([]connectors.Record, 0, c.set.chunk)}
+		for len(page.Records) < c.set.chunk {
+			row, err := st.rows.next()
+			if err == io.EOF {
+				st.close()
+				return page, nil
+			}
+			if err != nil {
+				st.close()
+				return pager.Page{}, err
+			}
+			st.read++
+			page.Records = append(page.Records, toRecord(row))
+		}
+		page.Next = strconv.Itoa(st.read)
+		return page, nil
+	}
+}
+
+// reportState is a report stream between chunks.
+type reportState struct {
+	rows rowReader
+	read int
+}
+
+func (s *reportState) close() {
+	if s.rows != nil {
+		s.rows.close()
+		s.rows = nil
 	}
 }
 
@@ -264,16 +271,19 @@ func (c *Connector) walkReport(ctx context.Context, cfg pager.Config, owner, rep
 func recordOfRow(sch connectors.EntitySchema) func(map[string]any) connectors.Record {
 	alias := make([]string, len(sch.Fields))
 	for i, f := range sch.Fields {
-		alias[i] = wdwire.Alias(f.Name)
+		alias[i] = columnAlias(f.Name)
 	}
 	return func(row map[string]any) connectors.Record {
 		r := make(connectors.Record, len(sch.Fields))
 		for i, f := range sch.Fields {
 			v := row[alias[i]]
 			if s, ok := v.(string); ok && (f.Type == connectors.TypeFloat || f.Type == connectors.TypeInt) {
-				if n, err := strconv.ParseFloat(s, 64); err == nil {
+				if n, err := parseNumber(s); err == nil {
 					v = n
 				}
+			}
+			if s, ok := v.(string); ok && s == "" {
+				v = nil
 			}
 			r[f.Name] = v
 		}
@@ -281,7 +291,7 @@ func recordOfRow(sch connectors.EntitySchema) func(map[string]any) connectors.Re
 	}
 }
 
-// Query runs a native query:
+// Native compiles a native query for Query:
 //
 //	raas:OWNER/REPORT?Prompt=value&Worker!WID=...&format=csv   a custom report (JSON by default)
 //	wql:SELECT fields FROM dataSource WHERE ...                 a WQL query (POST /wql/v1/{tenant}/data)
@@ -289,33 +299,29 @@ func recordOfRow(sch connectors.EntitySchema) func(map[string]any) connectors.Re
 //
 // Report rows come with their column aliases as keys; WQL rows as the
 // service returns them. Both stream: reports row by row, WQL page by page.
-func (c *Connector) Query(ctx context.Context, native string) iter.Seq2[connectors.Record, error] {
-	if err := c.life.Check(); err != nil {
-		return connectors.Errored(err)
-	}
+func (c *driver) Native(ctx context.Context, native string) (*connkit.Plan, error) {
 	native = strings.TrimSpace(native)
 	switch {
 	case strings.HasPrefix(native, "raas:"):
-		return c.queryRaaS(ctx, strings.TrimPrefix(native, "raas:"))
+		return c.queryRaaS(strings.TrimPrefix(native, "raas:"))
 	case strings.HasPrefix(native, "wql:"):
-		return c.queryWQL(ctx, strings.TrimSpace(strings.TrimPrefix(native, "wql:")))
+		return c.queryWQL(strings.TrimSpace(strings.TrimPrefix(native, "wql:")))
 	case len(native) > 6 && strings.EqualFold(native[:6], "select"):
-		return c.queryWQL(ctx, native)
+		return c.queryWQL(native)
 	}
-	return connectors.Errored(&errs.Error{Code: errs.CodeInvalidArgument, Product: c.product,
-		Message: "workday: a native query is raas:OWNER/REPORT?prompts or wql:SELECT ... (or a bare SELECT)"})
+	return nil, &errs.Error{Code: errs.CodeInvalidArgument, Product: c.product,
+		Message: "workday: a native query is raas:OWNER/REPORT?prompts or wql:SELECT ... (or a bare SELECT)"}
 }
 
-func (c *Connector) queryRaaS(ctx context.Context, spec string) iter.Seq2[connectors.Record, error] {
+func (c *driver) queryRaaS(spec string) (*connkit.Plan, error) {
 	path, rawQuery, _ := strings.Cut(spec, "?")
 	owner, report, ok := strings.Cut(strings.Trim(path, "/"), "/")
 	if !ok || owner == "" || !validReport(report) || strings.Contains(owner, "/") {
-		return connectors.Errored(&errs.Error{Code: errs.CodeInvalidArgument, Product: c.product,
-			Message: fmt.Sprintf("workday: %q is not OWNER/REPORT", path)})
+		return nil, &errs.Error{Code: errs.CodeInvalidArgument, Product: c.product, Message: fmt.Sprintf("workday: %q is not OWNER/REPORT", path)}
 	}
 	prompts, err := url.ParseQuery(rawQuery)
 	if err != nil {
-		return connectors.Errored(&errs.Error{Code: errs.CodeInvalidArgument, Product: c.product, Message: "workday: malformed report prompts"})
+		return nil, &errs.Error{Code: errs.CodeInvalidArgument, Product: c.product, Message: "workday: malformed report prompts"}
 	}
 	format := prompts.Get("format")
 	prompts.Del("format")
@@ -324,54 +330,47 @@ func (c *Connector) queryRaaS(ctx context.Context, spec string) iter.Seq2[connec
 		format = "json"
 	case "json", "csv":
 	default:
-		return connectors.Errored(&errs.Error{Code: errs.CodeInvalidArgument, Product: c.product,
-			Message: fmt.Sprintf("workday: report format %q (the connector reads json and csv)", format)})
+		return nil, &errs.Error{Code: errs.CodeInvalidArgument, Product: c.product,
+			Message: fmt.Sprintf("workday: report format %q (the connector reads json and csv)", format)}
 	}
-	cfg := pager.Config{Product: c.product, Query: connectors.Query{Entity: report}, Progress: c.opts.Progress}
-	return func(yield func(connectors.Record, error) bool) {
-		if err := c.Connect(ctx); err != nil {
-			yield(nil, err)
-			return
-		}
-		for r, err := range c.walkReport(ctx, cfg, owner, report, prompts, format, func(m map[string]any) connectors.Record { return m }) {
-			if !yield(r, err) {
-				return
-			}
-		}
-	}
+	return &connkit.Plan{Entity: report, Native: "raas:" + spec,
+		Fetch: c.fetchReport(owner, report, prompts, format, func(m map[string]any) connectors.Record { return m })}, nil
 }
 
-func (c *Connector) queryWQL(ctx context.Context, text string) iter.Seq2[connectors.Record, error] {
+func (c *driver) queryWQL(text string) (*connkit.Plan, error) {
 	if text == "" {
-		return connectors.Errored(&errs.Error{Code: errs.CodeInvalidArgument, Product: c.product, Message: "workday: empty WQL query"})
+		return nil, &errs.Error{Code: errs.CodeInvalidArgument, Product: c.product, Message: "workday: empty WQL query"}
 	}
-	cfg := pager.Config{Product: c.product, Query: connectors.Query{Entity: "wql"}, Progress: c.opts.Progress}
-	return func(yield func(connectors.Record, error) bool) {
-		if err := c.Connect(ctx); err != nil {
-			yield(nil, err)
-			return
-		}
-		walk := pager.Walk(ctx, cfg, func(ctx context.Context, req pager.Request) (pager.Page, error) {
-			offset, _ := strconv.Atoi(req.Cursor)
-			q := url.Values{"limit": {strconv.Itoa(c.set.pageSize)}, "offset": {strconv.Itoa(offset)}}
-			var page wdwire.Page[map[string]any]
-			if err := c.postJSON(ctx, c.restURL(wdwire.ServiceWQL, q, "data"), map[string]string{"query": text}, &page); err != nil {
-				return pager.Page{}, err
+	return &connkit.Plan{Entity: "wql", Native: text,
+		Fetch: pager.OffsetLimit(c.set.pageSize, func(ctx context.Context, at pager.At) (pager.Result, error) {
+			q := url.Values{"limit": {strconv.Itoa(at.Limit)}, "offset": {strconv.Itoa(at.Offset)}}
+			var page collection[map[string]any]
+			if err := c.postJSON(ctx, c.restURL(svcWQL, q, "data"), map[string]string{"query": text}, &page); err != nil {
+				return pager.Result{}, err
+			}
+			if page.Total == nil {
+				return pager.Result{}, c.malformed("the collection's total")
 			}
 			recs := make([]connectors.Record, len(page.Data))
 			for i, m := range page.Data {
 				recs[i] = m
 			}
-			p := pager.Page{Records: recs, Total: page.Total, HasTotal: true}
-			if next := offset + len(recs); len(recs) > 0 && int64(next) < page.Total {
-				p.Next = strconv.Itoa(next)
-			}
-			return p, nil
-		})
-		for r, err := range walk {
-			if !yield(r, err) {
-				return
-			}
+			return pager.Result{Records: recs, Total: *page.Total, HasTotal: true}, nil
+		})}, nil
+}
+
+// columnAlias renders a field name as the report column alias Workday
+// derives from a field's name (start_date is Start_Date, employee_id is
+// Employee_ID).
+func columnAlias(field string) string {
+	parts := strings.Split(field, "_")
+	for i, p := range parts {
+		switch {
+		case p == "id":
+			parts[i] = "ID"
+		case p != "":
+			parts[i] = strings.ToUpper(p[:1]) + p[1:]
 		}
 	}
+	return strings.Join(parts, "_")
 }

@@ -8,14 +8,12 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	connectors "github.com/xlr8/connectors"
 	"github.com/xlr8/connectors/credentials"
 	"github.com/xlr8/connectors/internal/connkit"
 	"github.com/xlr8/connectors/internal/errs"
 	"github.com/xlr8/connectors/internal/transport"
-	"github.com/xlr8/connectors/internal/wdwire"
 )
 
 // The product ids this package registers.
@@ -37,17 +35,24 @@ func init() {
 	}
 }
 
-// Connector is the Workday connector. It is safe for concurrent use.
+// Connector is the Workday connector: the kit's portable adapter
+// (internal/connkit) over the Workday driver. It is safe for concurrent
+// use.
 type Connector struct {
+	*connkit.Conn
+	d *driver
+}
+
+// driver is what only Workday knows: authentication, the entity table,
+// how a query becomes Workday requests, how pages and errors read, the
+// capabilities.
+type driver struct {
 	product string
-	life    connkit.Lifecycle
 	opts    connectors.Options
 	set     settings
-	cred    *credentials.Credential
 	client  *transport.Client
 	tokens  *transport.TokenCache // nil with Basic auth
-	actions *connkit.Actions
-	audit   *connkit.Auditor
+	outer   *Connector
 
 	host   *url.URL // scheme://host of the data center
 	tenant string
@@ -57,6 +62,9 @@ type Connector struct {
 var (
 	_ connectors.Connector = (*Connector)(nil)
 	_ connectors.Aser      = (*Connector)(nil)
+	_ connkit.Driver       = (*driver)(nil)
+	_ connkit.NativeDriver = (*driver)(nil)
+	_ connkit.ErrorMapper  = (*driver)(nil)
 )
 
 // New builds a Workday HCM connector (product workday_hcm) for cred; see
@@ -66,8 +74,9 @@ func New(ctx context.Context, cred *credentials.Credential, opts ...connectors.O
 }
 
 // NewProduct builds a connector for product workday_hcm or workday_fins.
-// It checks the credential (tenant, host, auth) without network I/O;
-// Connect (or the first call) authenticates.
+// It checks the credential (tenant, host, auth) and the options (another
+// vendor's option is INVALID_ARGUMENT) without network I/O; Connect (or
+// the first call) authenticates.
 func NewProduct(ctx context.Context, product string, cred *credentials.Credential, opts ...connectors.Option) (*Connector, error) {
 	if product != ProductHCM && product != ProductFins {
 		return nil, connectors.Errorf(connectors.CodeInvalidArgument, "workday: unknown product %q (want %s or %s)", product, ProductHCM, ProductFins)
@@ -84,7 +93,10 @@ func NewProduct(ctx context.Context, product string, cred *credentials.Credentia
 	if err := cred.Validate(); err != nil {
 		return nil, err
 	}
-	o := connectors.ApplyOptions(opts...)
+	o, err := connkit.ResolveOptions(product, (*driver)(nil), opts...)
+	if err != nil {
+		return nil, err
+	}
 	set := resolveSettings(o)
 	if err := set.validate(); err != nil {
 		return nil, err
@@ -97,10 +109,8 @@ func NewProduct(ctx context.Context, product string, cred *credentials.Credentia
 	if err != nil {
 		return nil, err
 	}
-	c := &Connector{product: product, opts: o, set: set, cred: cred.Clone(), tenant: tenant,
-		host: &url.URL{Scheme: base.Scheme, Host: base.Host}}
+	c := &driver{product: product, opts: o, set: set, tenant: tenant, host: &url.URL{Scheme: base.Scheme, Host: base.Host}}
 	c.owner = firstNonEmpty(set.owner, cred.Get(KeyReportOwner))
-	c.life.Product = product
 	plain, err := connkit.NewClient(product, cred, o, connkit.ClientConfig{DecodeError: decodeError})
 	if err != nil {
 		return nil, err
@@ -111,7 +121,7 @@ func NewProduct(ctx context.Context, product string, cred *credentials.Credentia
 		if err != nil {
 			return nil, err
 		}
-		if want := wdwire.TokenPathPrefix + tenant + "/token"; tu.Path != want {
+		if want := tokenPrefix + tenant + "/token"; tu.Path != want {
 			return nil, connectors.Errorf(connectors.CodeInvalidArgument, "workday: token URL path %q is not %s (the tenant's token endpoint)", tu.Path, want)
 		}
 		grant, err := credentials.NewTokenFunc(cred, plain)
@@ -130,9 +140,12 @@ func NewProduct(ctx context.Context, product string, cred *credentials.Credentia
 			c.owner, _, _ = strings.Cut(cred.Get(credentials.KeyUsername), "@")
 		}
 	}
-	c.audit = connkit.NewAuditor(product, o)
-	c.actions = c.newActions()
-	return c, nil
+	conn, err := connkit.New(c, connkit.Config{Product: product, Options: o, Actions: c.actions(), Prefixes: []string{"workday: "}})
+	if err != nil {
+		return nil, err
+	}
+	c.outer = &Connector{Conn: conn, d: c}
+	return c.outer, nil
 }
 
 // tenantOf reads the tenant: the tenant secret, else the instance URL's
@@ -145,7 +158,7 @@ func tenantOf(cred *credentials.Credential, base *url.URL) (string, error) {
 	}
 	if fromPath == "" {
 		if tu, err := url.Parse(cred.Get(credentials.KeyTokenURL)); err == nil {
-			if rest, ok := strings.CutPrefix(tu.Path, wdwire.TokenPathPrefix); ok {
+			if rest, ok := strings.CutPrefix(tu.Path, tokenPrefix); ok {
 				fromPath = strings.TrimSuffix(rest, "/token")
 			}
 		}
@@ -186,11 +199,8 @@ func firstNonEmpty(s ...string) string {
 	return ""
 }
 
-// Product returns workday_hcm or workday_fins.
-func (c *Connector) Product() string { return c.product }
-
 // Tenant returns the tenant name.
-func (c *Connector) Tenant() string { return c.tenant }
+func (c *Connector) Tenant() string { return c.d.tenant }
 
 // As exposes *Connector (see the package documentation).
 func (c *Connector) As(target any) bool {
@@ -198,52 +208,41 @@ func (c *Connector) As(target any) bool {
 		*p = c
 		return true
 	}
-	return false
+	return c.Conn.As(target)
 }
 
 // Connect obtains an access token (OAuth); with Basic auth there is
 // nothing to do before the first call.
-func (c *Connector) Connect(ctx context.Context) error {
-	return c.life.Connect(ctx, func(ctx context.Context) error {
-		if c.tokens == nil {
-			return nil
-		}
-		_, _, err := c.tokens.Token(ctx)
-		return err
-	})
+func (c *driver) Connect(ctx context.Context) error {
+	if c.tokens == nil {
+		return nil
+	}
+	_, _, err := c.tokens.Token(ctx)
+	return err
 }
 
-// Close releases the connector; calls after it fail with ErrClosed.
-func (c *Connector) Close() error { return c.life.Close(nil) }
-
-// Test reads one worker (GET /workers?limit=1) to check that the tenant
-// answers and accepts the credential.
-func (c *Connector) Test(ctx context.Context) (connectors.Status, error) {
-	st := connectors.Status{Product: c.product, CheckedAt: c.opts.Now(), APIVersion: wdwire.ServiceCommon}
-	if err := c.Connect(ctx); err != nil {
-		return st, err
+// Ping reads one worker (staffing v6 GET /workers?limit=1) to check that
+// the tenant answers and accepts the credential.
+func (c *driver) Ping(ctx context.Context) (connkit.Ping, error) {
+	var page collection[json.RawMessage]
+	if err := c.getJSON(ctx, c.restURL(svcStaffing, url.Values{"limit": {"1"}}, "workers"), &page); err != nil {
+		return connkit.Ping{}, err
 	}
-	start := time.Now()
-	var page wdwire.Page[json.RawMessage]
-	if err := c.getJSON(ctx, c.restURL(wdwire.ServiceCommon, url.Values{"limit": {"1"}}, "workers"), &page); err != nil {
-		code := errs.CodeOf(err)
-		st.Reachable = code != errs.CodeUnavailable && code != errs.CodeTimeout
-		return st, err
+	p := connkit.Ping{APIVersion: svcStaffing, Message: fmt.Sprintf("tenant %s answers", c.tenant)}
+	if page.Total != nil {
+		p.Message = fmt.Sprintf("tenant %s answers; %d workers visible", c.tenant, *page.Total)
 	}
-	st.Latency = time.Since(start)
-	st.Reachable, st.Authenticated = true, true
-	st.Message = fmt.Sprintf("tenant %s answers; %d workers visible", c.tenant, page.Total)
-	return st, nil
+	return p, nil
 }
 
 // ---- URLs and calls ----
 
 // restURL builds {host}/ccx/api/{service}/{tenant}/{parts...}; each part
 // is escaped as a path segment.
-func (c *Connector) restURL(service string, q url.Values, parts ...string) string {
+func (c *driver) restURL(service string, q url.Values, parts ...string) string {
 	var b strings.Builder
 	b.WriteString(c.host.String())
-	b.WriteString(wdwire.APIPrefix)
+	b.WriteString(apiPrefix)
 	b.WriteString(service)
 	b.WriteString("/")
 	b.WriteString(url.PathEscape(c.tenant))
@@ -268,19 +267,19 @@ func escapeID(s string) string {
 }
 
 // employeePath is a worker path id in Workday's reference form.
-func employeePath(id string) string { return wdwire.EmployeeIDPrefix + id }
+func employeePath(id string) string { return employeeRef(id) }
 
-func (c *Connector) getJSON(ctx context.Context, rawURL string, v any) error {
+func (c *driver) getJSON(ctx context.Context, rawURL string, v any) error {
 	_, err := c.client.GetJSON(ctx, rawURL, nil, v)
 	return err
 }
 
-func (c *Connector) postJSON(ctx context.Context, rawURL string, body, v any) error {
+func (c *driver) sendJSON(ctx context.Context, method, rawURL string, body, v any) error {
 	b, err := json.Marshal(body)
 	if err != nil {
 		return &errs.Error{Code: errs.CodeInternal, Product: c.product, Message: "workday: encoding a request body", Err: err}
 	}
-	resp, err := c.client.Do(ctx, &transport.Request{Method: http.MethodPost, URL: rawURL, Body: b,
+	resp, err := c.client.Do(ctx, &transport.Request{Method: method, URL: rawURL, Body: b,
 		Header: http.Header{"Content-Type": {"application/json"}, "Accept": {"application/json"}}})
 	if err != nil {
 		return err

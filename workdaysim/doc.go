@@ -217,29 +217,63 @@
 //
 // # HTTP handler
 //
-// Handler(sim) serves the simulator's one store on Workday's wire, for the
-// real Workday connector (package workday) and for non-Go clients
-// (examples/workdaysim-server): the OAuth token endpoint
-// /ccx/oauth2/{tenant}/token (refresh_token grant; the client by form or
-// Basic; invalid_client, invalid_grant), Bearer tokens or Basic auth for
-// the integration user on every other call, the REST services under
-// /ccx/api/{service}/{tenant} (common v1 workers, directReports, paySlips,
-// jobChanges, supervisoryOrganizations; absenceManagement v1 balances,
-// timeOffDetails, requestTimeOff; businessProcess v1 events, cancel,
-// eventSteps approve; staffing v6 terminations; wql v1 data) with {total,
-// data} pages (limit 1 to 100, offset) and {id, descriptor, href}
-// references, paths taking the id or the Employee_ID=ID form, RaaS
-// reports under /ccx/service/customreport2/{tenant}/{owner}/{report} as
-// Report_Entry JSON or CSV with prompts (Worker!WID included), and
-// Workday's error body {"error", "errors":[{"error", "field"}]} with the
-// error table's status. The simulator's latency and failures apply per
-// HTTP request (429 and 503 with Retry-After, 504); the token endpoint is
+// Handler(sim) serves the simulator's one store on Workday's wire, in the
+// shapes of Workday's published REST descriptions (the staffing v6 and
+// person v4 OpenAPI documents, the common v1, absenceManagement v1 and
+// businessProcess v1 descriptions; see package workday's documentation,
+// "Sources"), written by this package's own code: it shares no wire type
+// with the connector, so a wrong field name on either side fails the
+// parity test. It serves, for the real Workday connector and for non-Go
+// clients (examples/workdaysim-server):
+//
+//   - /ccx/oauth2/{tenant}/token: the refresh_token grant (client by form
+//     or Basic; invalid_client, invalid_grant); Bearer tokens, or Basic
+//     auth for the integration user, on every other call;
+//   - /ccx/api/{service}/{tenant}/...: common v1 workers (WorkerSummary),
+//     workers/{ID} (WorkerProfile), directReports, paySlips
+//     (PaySlipSummary), supervisoryOrganizationsManaged,
+//     supervisoryOrganizations/{ID}/workers; staffing v6 workers
+//     (WorkerData: workerId, primaryJob, person), serviceDates,
+//     supervisoryOrganizations (code, name, managers), members, orgChart,
+//     and the Change Job draft (POST workers/{ID}/jobChanges, PATCH
+//     jobChanges/{ID}/businessTitle/{ID}, POST jobChanges/{ID}/submit);
+//     absenceManagement v1 balances (AbsenceBalanceView), timeOffDetails
+//     (one entry per day), eligibleAbsenceTypes, requestTimeOff (days,
+//     the Submit action); businessProcess v1 events (EventDetails: status,
+//     for, initiator, creationDate, completedDate, subBusinessProcesses),
+//     inProgressSteps (awaitingPersons), completedSteps, eventSteps/{ID}/approve;
+//     wql v1 data. Collections are {total, data} (limit 1 to 100, offset);
+//     references {id, descriptor, href}; workers and organizations have
+//     Workday IDs (32 hex digits, stable per id, see HTTPHandler.WID) and
+//     take the reference form Employee_ID=EMP001 or
+//     Organization_Reference_ID=DEPT-ENG in paths; time off events keep the
+//     simulator's request ids (TOR-001), transactions theirs, pay slips
+//     their statement ids;
+//   - /ccx/service/{tenant}/Integrations|Staffing/v44.2: the Workday Web
+//     Services operations the REST services lack: Cancel_Business_Process
+//     and Rescind_Business_Process (a time off request in progress,
+//     approved), Terminate_Employee; faults as SOAP-ENV:Client.validationError;
+//   - /ccx/service/customreport2/{tenant}/{owner}/{report}: the capability
+//     reports (Worker_Profile, Worker_Full_Profile, Management_Chain,
+//     Worker_Compensation, Pay_Statement, Time_Off_Requests with its
+//     Start_Date and End_Date prompts, Time_Off_Request, Time_Off_Balances,
+//     Pay_Statements) as Report_Entry JSON with every value as text, or CSV;
+//     an unknown prompt value gives no row.
+//
+// Errors are Workday's body {"error", "errors":[{"error", "code"}]} with
+// Workday's published codes where it has one (A1011 insufficient balance,
+// A1041 a type the worker is not eligible for, A389 a conflicting event,
+// A219 a bad action) and the status of the case (404, 400, 403, 429, 503,
+// 504). Workday records an approval for the step's assignee: the handler
+// approves as the manager the step awaits, and attributes a cancel to the
+// event's worker. The simulator's latency and failures apply per HTTP
+// request (429 and 503 with Retry-After, 504); the token endpoint is
 // exempt. A write through the handler is visible to the simulator's
-// methods and the reverse. The ids of the simulator stand in for Workday
-// IDs. HandlerConfig sets the tenant and the development secrets;
-// Credential and BasicCredential give the credentials a host would store;
-// AddReport publishes extra reports (Financials). The handler does not
-// add to AuditTrail (the connector audits its calls).
+// methods and the reverse. HandlerConfig sets the tenant and the
+// development secrets; Credential and BasicCredential give the
+// credentials a host would store; AddReport publishes extra reports
+// (Financials). The handler does not add to AuditTrail (the connector
+// audits its calls).
 //
 // # As
 //

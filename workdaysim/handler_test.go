@@ -106,48 +106,93 @@ func bearer(t *testing.T, h *HTTPHandler, srv *httptest.Server) string {
 	return tok
 }
 
+// TestHandlerShapes checks the handler's answers against the shapes of
+// Workday's published REST descriptions, quoted field by field.
 func TestHandlerShapes(t *testing.T) {
 	_, h, srv := serve(t)
 	tok := bearer(t, h, srv)
-	resp, body := get(t, srv, tok, "/ccx/api/v1/acme/workers?limit=2&offset=1")
-	var page struct {
-		Total int              `json:"total"`
-		Data  []map[string]any `json:"data"`
+	alice, bob, eng := h.WID("worker", "EMP001"), h.WID("worker", "EMP042"), h.WID("organization", "DEPT-ENG")
+	decode := func(path string, want int) map[string]any {
+		t.Helper()
+		resp, body := get(t, srv, tok, path)
+		var m map[string]any
+		if err := json.Unmarshal(body, &m); err != nil || resp.StatusCode != want {
+			t.Fatalf("%s: %d %s", path, resp.StatusCode, body)
+		}
+		return m
 	}
-	if err := json.Unmarshal(body, &page); err != nil || resp.StatusCode != 200 || len(page.Data) != 2 || page.Total < 5 {
-		t.Fatalf("workers page: %d %s", resp.StatusCode, body)
+	first := func(m map[string]any) map[string]any {
+		t.Helper()
+		data, _ := m["data"].([]any)
+		if _, ok := m["total"].(float64); !ok || len(data) == 0 {
+			t.Fatalf("not a {total, data} collection: %v", m)
+		}
+		return data[0].(map[string]any)
 	}
-	org, _ := page.Data[0]["primarySupervisoryOrganization"].(map[string]any)
-	if page.Data[0]["id"] == nil || page.Data[0]["descriptor"] == nil || page.Data[0]["href"] == nil || org["id"] == nil || org["descriptor"] == nil {
-		t.Errorf("a worker is not a Workday reference with its organization: %v", page.Data[0])
+	pick := func(m map[string]any, keys ...string) map[string]any {
+		out := map[string]any{}
+		for _, k := range keys {
+			if v, ok := m[k]; ok {
+				out[k] = v
+			}
+		}
+		return out
 	}
-	if resp, body := get(t, srv, tok, "/ccx/api/v1/acme/workers?limit=101"); resp.StatusCode != 400 || !strings.Contains(string(body), `"field":"limit"`) {
-		t.Errorf("limit 101: %d %s", resp.StatusCode, body)
-	}
-	resp, body = get(t, srv, tok, "/ccx/api/v1/acme/workers/Employee_ID=EMP999")
-	var eb struct {
-		Error  string `json:"error"`
-		Errors []struct{ Error, Field string }
-	}
-	if err := json.Unmarshal(body, &eb); err != nil || resp.StatusCode != 404 || eb.Error == "" || len(eb.Errors) != 1 || eb.Errors[0].Field != "worker" {
-		t.Errorf("unknown worker: %d %s", resp.StatusCode, body)
-	}
-	resp, body = get(t, srv, tok, "/ccx/service/customreport2/acme/ISU_Connector/Worker_Profile?Employee_ID=EMP001&format=json")
-	var rep struct {
-		ReportEntry []map[string]any `json:"Report_Entry"`
-	}
-	if err := json.Unmarshal(body, &rep); err != nil || resp.StatusCode != 200 || len(rep.ReportEntry) != 1 {
-		t.Fatalf("Worker_Profile: %d %s", resp.StatusCode, body)
-	}
-	want := map[string]any{"Employee_ID": "EMP001", "Manager_Employee_ID": "EMP042", "Job_Department_ID": "DEPT-ENG", "Name_Display": "Alice Johnson"}
-	for k, v := range want {
-		if rep.ReportEntry[0][k] != v {
-			t.Errorf("Worker_Profile column %s = %v, want %v", k, rep.ReportEntry[0][k], v)
+	check := func(name string, want, got map[string]any) {
+		t.Helper()
+		if d := cmp.Diff(want, got); d != "" {
+			t.Errorf("%s (-want +got):\n%s", name, d)
 		}
 	}
-	resp, body = get(t, srv, tok, "/ccx/service/customreport2/acme/ISU_Connector/Time_Off_Requests?Employee_ID=EMP001&format=csv")
+	// common v1 WorkerSummary: a Workday ID, no employee id.
+	w := first(decode("/ccx/api/v1/acme/workers?search=alice", 200))
+	check("v1 worker", map[string]any{"id": alice, "descriptor": "Alice Johnson", "businessTitle": "Senior Engineer", "isManager": false,
+		"primaryWorkEmail":               "alice.johnson@example.com",
+		"primarySupervisoryOrganization": map[string]any{"id": eng, "descriptor": "Engineering", "href": srv.URL + "/ccx/api/v1/acme/supervisoryOrganizations/" + eng}},
+		pick(w, "id", "descriptor", "businessTitle", "isManager", "primaryWorkEmail", "primarySupervisoryOrganization", "workerId", "hireDate", "active"))
+	// staffing v6 WorkerData: workerId is the Employee ID.
+	wd := decode("/ccx/api/staffing/v6/acme/workers/Employee_ID=EMP001", 200)
+	check("staffing worker", map[string]any{"id": alice, "descriptor": "Alice Johnson", "workerId": "EMP001"}, pick(wd, "id", "descriptor", "workerId"))
+	job, _ := wd["primaryJob"].(map[string]any)
+	check("primary job", map[string]any{"businessTitle": "Senior Engineer", "supervisoryOrganization": map[string]any{"id": eng, "descriptor": "Engineering"}},
+		pick(job, "businessTitle", "supervisoryOrganization"))
+	check("service dates", map[string]any{"hireDate": "2022-03-15"}, pick(first(decode("/ccx/api/staffing/v6/acme/workers/"+alice+"/serviceDates", 200)), "hireDate"))
+	check("direct report", map[string]any{"id": alice}, pick(first(decode("/ccx/api/v1/acme/workers/"+bob+"/directReports", 200)), "id"))
+	check("organization", map[string]any{"code": "DEPT-ENG", "name": "Engineering"}, pick(decode("/ccx/api/staffing/v6/acme/supervisoryOrganizations/Organization_Reference_ID=DEPT-ENG", 200), "code", "name"))
+	// absenceManagement v1 AbsenceBalanceView.
+	b := first(decode("/ccx/api/absenceManagement/v1/acme/balances?worker=Employee_ID=EMP001&effective=2026-01-27", 200))
+	check("balance", map[string]any{"quantity": float64(120), "effectiveDate": "2026-01-27", "unit": map[string]any{"id": h.WID("unit", "Hours"), "descriptor": "Hours"},
+		"worker": map[string]any{"id": alice, "descriptor": "Alice Johnson"}}, pick(b, "quantity", "effectiveDate", "unit", "worker"))
+	if plan, _ := b["absencePlan"].(map[string]any); plan["descriptor"] != "Paid Time Off" {
+		t.Errorf("absence plan %v", plan)
+	}
+	// common v1 PaySlipSummary.
+	slip := first(decode("/ccx/api/v1/acme/workers/"+alice+"/paySlips?limit=1", 200))
+	if _, ok := slip["gross"].(float64); !ok || slip["id"] == nil || slip["date"] == nil {
+		t.Errorf("pay slip %v", slip)
+	}
+	// businessProcess v1 EventDetails: "for" is the event's subject.
+	ev := decode("/ccx/api/businessProcess/v1/acme/events/TOR-002", 200)
+	check("event", map[string]any{"id": "TOR-002", "status": map[string]any{"id": h.WID("eventStatus", "In Progress"), "descriptor": "In Progress"},
+		"for": map[string]any{"id": alice, "descriptor": "Alice Johnson"}}, pick(ev, "id", "status", "for", "approvalStep"))
+	step := first(decode("/ccx/api/businessProcess/v1/acme/events/TOR-002/inProgressSteps", 200))
+	check("step", map[string]any{"awaitingPersons": []any{map[string]any{"id": bob, "descriptor": "Bob Martinez"}}}, pick(step, "awaitingPersons"))
+	// Workday's error body.
+	check("unknown worker", map[string]any{"error": "Invalid ID value. 'Employee_ID=EMP999' is not a valid ID for Worker",
+		"errors": []any{map[string]any{"error": "Invalid ID value. 'Employee_ID=EMP999' is not a valid ID for Worker"}}},
+		decode("/ccx/api/v1/acme/workers/Employee_ID=EMP999", 404))
+	if m := decode("/ccx/api/v1/acme/workers?limit=101", 400); m["error"] == nil {
+		t.Errorf("limit 101: %v", m)
+	}
+	// RaaS: values as text.
+	rep := decode("/ccx/service/customreport2/acme/ISU_Connector/Worker_Compensation?Employee_ID=EMP001&format=json", 200)
+	rows, _ := rep["Report_Entry"].([]any)
+	if len(rows) != 1 || rows[0].(map[string]any)["Base_Salary"] != "185000" {
+		t.Errorf("Worker_Compensation: %v", rep)
+	}
+	resp, body := get(t, srv, tok, "/ccx/service/customreport2/acme/ISU_Connector/Time_Off_Requests?Employee_ID=EMP001&format=csv")
 	lines := strings.Split(strings.TrimSpace(string(body)), "\n")
-	if resp.StatusCode != 200 || len(lines) != 3 || !strings.HasPrefix(lines[0], "Request_ID,Employee_ID,") {
+	if resp.StatusCode != 200 || len(lines) != 3 || !strings.Contains(lines[0], "Request_ID") {
 		t.Errorf("CSV report: %d %q", resp.StatusCode, body)
 	}
 }
@@ -179,7 +224,7 @@ func TestHandlerFaults(t *testing.T) {
 	}
 	sim.Heal()
 	h.InflateTotal(3)
-	_, body := get(t, srv, tok, "/ccx/api/v1/acme/supervisoryOrganizations")
+	_, body := get(t, srv, tok, "/ccx/api/staffing/v6/acme/supervisoryOrganizations")
 	var page struct {
 		Total int   `json:"total"`
 		Data  []any `json:"data"`

@@ -2,14 +2,11 @@ package workdaysim
 
 import (
 	"fmt"
-	"reflect"
 	"strings"
 
 	connectors "github.com/xlr8/connectors"
 	"github.com/xlr8/connectors/translate"
 )
-
-func typeOf[T any]() reflect.Type { return reflect.TypeFor[T]() }
 
 // parseWQL reads the handler's WQL: the universal language of package
 // translate (SELECT f1, f2 FROM allWorkers WHERE department = 'Sales'),

@@ -113,14 +113,23 @@ func caller(ctx context.Context, conn connectors.Connector, out io.Writer) error
 		fmt.Fprintf(out, "again: %s (%s, HTTP %d)\n", e.VendorCode, e.Code, e.HTTPStatus)
 	}
 
+	// Entity records keep each product's own field names (the simulator's
+	// employee_id, Workday's workerId); translate's vocabulary maps them to
+	// the canonical worker fields. Workday's workers are the non-terminated
+	// ones; the simulator's entity holds every worker, with a status.
+	active := map[string]connectors.Expr{workdaysim.Product: connectors.Eq("status", "ACTIVE")}[conn.Product()]
+	names := map[string][3]string{
+		workdaysim.Product: {"employee_id", "display_name", "department"},
+		workday.ProductHCM: {"workerId", "descriptor", "primaryJob.supervisoryOrganization.descriptor"},
+	}[conn.Product()]
 	n := 0
-	for rec, err := range conn.Get(ctx, connectors.Query{Entity: "workers", Where: connectors.Eq("department", "Engineering"),
-		Fields: []string{"employee_id", "display_name"}}) {
+	for rec, err := range conn.Get(ctx, connectors.Query{Entity: "workers", Where: connectors.Conjoin(connectors.Eq(names[2], "Engineering"), active),
+		Fields: []string{names[0], names[1]}}) {
 		if err != nil {
 			return err
 		}
 		n++
-		fmt.Fprintf(out, "  worker %s %s\n", rec["employee_id"], rec["display_name"])
+		fmt.Fprintf(out, "  worker %s %s\n", rec[names[0]], rec[names[1]])
 	}
 	fmt.Fprintf(out, "%d engineers\n", n)
 	return nil
