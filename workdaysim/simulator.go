@@ -89,7 +89,7 @@ func newSimulator(o connectors.Options, cfg Config, be *backend) *Simulator {
 	s := &Simulator{opts: o, cfg: cfg, be: be, trail: newTrail(cfg.AuditCapacity)}
 	s.life.Product = Product
 	host := o.Audit
-	s.audit = &connkit.Auditor{Product: Product, Logger: o.Logger, Now: be.clock.Now,
+	s.audit = &connkit.Auditor{Product: Product, Logger: o.Logger, Now: be.clock.Now, AllowMissingType: o.AllowMissingPrincipalType,
 		Hook: func(ctx context.Context, ev connectors.AuditEvent) {
 			s.trail.add(ev)
 			if host != nil {
@@ -170,6 +170,9 @@ func typed[Req, Resp any](ctx context.Context, s *Simulator, name string, req Re
 			return nil, err
 		}
 		if err := p.Validate(); err != nil {
+			return nil, normalize(err)
+		}
+		if err := connkit.CheckPrincipalType(c, p, s.audit.AllowMissingType); err != nil {
 			return nil, normalize(err)
 		}
 		if !c.Allows(p.Type) {
