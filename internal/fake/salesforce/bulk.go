@@ -218,7 +218,7 @@ func (s *Server) bulkResults(w http.ResponseWriter, r *http.Request, version, id
 		for k, f := range j.cur.fields {
 			row[k] = csvValue(rec[f])
 		}
-		if j.cur.obj.deleted[idx] {
+		if j.cur.obj.data.Deleted(idx) {
 			for k, f := range j.cur.fields {
 				if f == "IsDeleted" {
 					row[k] = "true"

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/xlr8/connectors/internal/fake/kit"
 )
 
 // Field describes one sObject field as the describe call reports it.
@@ -21,29 +23,7 @@ type Field struct {
 
 // record holds typed values: string, float64, bool, time.Time (datetime),
 // soqlDate (date), nil.
-type record map[string]any
-
-func (r record) get(field string) any { return r[field] }
-
-// dataset is an object's records: stored, or generated on the fly for large
-// benchmarks (so that the fake's memory does not depend on the total).
-type dataset interface {
-	Len() int
-	At(i int) record
-}
-
-type stored []record
-
-func (s stored) Len() int        { return len(s) }
-func (s stored) At(i int) record { return s[i] }
-
-type generated struct {
-	n   int
-	gen func(i int) record
-}
-
-func (g generated) Len() int        { return g.n }
-func (g generated) At(i int) record { return g.gen(i) }
+type record = kit.Record
 
 type object struct {
 	name      string
@@ -52,14 +32,13 @@ type object struct {
 	fields    []Field
 	byLower   map[string]string // lower-case name -> name
 	types     map[string]string // name -> type
-	data      dataset
-	deleted   map[int]bool // soft-deleted (IsDeleted), seen by queryAll only
+	data      *kit.Table        // soft-deleted rows (IsDeleted) are seen by queryAll only
 	nextID    int
 }
 
-func newObject(name, label, prefix string, fields []Field) *object {
+func newObject(store *kit.Store, name, label, prefix string, fields []Field) *object {
 	o := &object{name: name, label: label, keyPrefix: prefix, fields: fields, byLower: map[string]string{},
-		types: map[string]string{}, data: stored{}, deleted: map[int]bool{}}
+		types: map[string]string{}, data: store.Table(name)}
 	for i := range fields {
 		f := &fields[i]
 		if f.Label == "" {
@@ -118,10 +97,10 @@ var industries = []string{"Energy", "Banking", "Retail", "Technology", "Healthca
 
 // standardObjects returns the fake org's objects: Account (20 fields, as the
 // benchmarks ask), Contact, Opportunity and User.
-func standardObjects() map[string]*object {
+func standardObjects(store *kit.Store) map[string]*object {
 	objs := map[string]*object{}
 	add := func(o *object) { objs[o.name] = o }
-	add(newObject("Account", "Account", "001", []Field{
+	add(newObject(store, "Account", "Account", "001", []Field{
 		f("Id", "id", false), f("IsDeleted", "boolean", false), f("Name", "string", false), f("Type", "picklist", true),
 		f("Industry", "picklist", true), f("AnnualRevenue", "currency", true), f("NumberOfEmployees", "int", true),
 		f("Rating", "picklist", true), f("Phone", "phone", true), f("Website", "url", true), f("BillingStreet", "textarea", true),
@@ -129,18 +108,18 @@ func standardObjects() map[string]*object {
 		f("BillingCountry", "string", true), f("OwnerId", "reference", false), f("Description", "textarea", true),
 		f("CreatedDate", "datetime", false), f("LastModifiedDate", "datetime", false), f("SystemModstamp", "datetime", false),
 	}))
-	add(newObject("Contact", "Contact", "003", []Field{
+	add(newObject(store, "Contact", "Contact", "003", []Field{
 		f("Id", "id", false), f("IsDeleted", "boolean", false), f("AccountId", "reference", true), f("FirstName", "string", true),
 		f("LastName", "string", false), f("Email", "email", true), f("Title", "string", true), f("Department", "string", true),
 		f("Birthdate", "date", true), f("CreatedDate", "datetime", false), f("SystemModstamp", "datetime", false),
 	}))
-	add(newObject("Opportunity", "Opportunity", "006", []Field{
+	add(newObject(store, "Opportunity", "Opportunity", "006", []Field{
 		f("Id", "id", false), f("IsDeleted", "boolean", false), f("AccountId", "reference", true), f("Name", "string", false),
 		f("StageName", "picklist", false), f("Amount", "currency", true), f("Probability", "percent", true),
 		f("CloseDate", "date", false), f("IsClosed", "boolean", false), f("IsWon", "boolean", false),
 		f("CreatedDate", "datetime", false), f("SystemModstamp", "datetime", false),
 	}))
-	add(newObject("User", "User", "005", []Field{
+	add(newObject(store, "User", "User", "005", []Field{
 		f("Id", "id", false), f("Username", "string", false), f("FirstName", "string", true), f("LastName", "string", false),
 		f("Email", "email", false), f("IsActive", "boolean", false), f("Title", "string", true), f("Department", "string", true),
 		f("ManagerId", "reference", true), f("SystemModstamp", "datetime", false),

@@ -9,5 +9,6 @@
 // jobs with locator-chunked CSV results, Salesforce's JSON error arrays, and
 // the shared fault injector.
 //
-// The wire shapes follow ../shared/vendors.md section 1.
+// It is built on internal/fake/kit (mounted at the host root, as Salesforce
+// is); the wire shapes follow ../shared/vendors.md section 1.
 package salesforce

@@ -2,16 +2,15 @@ package salesforce
 
 import (
 	"crypto/rsa"
-	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/xlr8/connectors/internal/fake/fault"
+	"github.com/xlr8/connectors/internal/fake/kit"
 )
 
 // Config sets up a fake org. Zero values take the defaults.
@@ -46,24 +45,20 @@ type Config struct {
 	Now func() time.Time
 }
 
-// Server is a running fake org.
+// Server is a running fake org, on the fake kit mounted at the host root:
+// Salesforce's instance_url is an origin and its nextRecordsUrl a
+// host-absolute path, so a base path would not be Salesforce's wire.
 type Server struct {
-	*httptest.Server
-	Faults *fault.Injector
+	*kit.Server
 
 	cfg      Config
 	mu       sync.Mutex
 	objects  map[string]*object
-	tokens   map[string]bool
-	refresh  string
-	cursors  map[string]*cursor
+	cursors  *kit.Cursors[*cursor]
 	jobs     map[string]*job
 	counter  int
 	used     int
-	inflate  int
-	tokenReq map[string]int
 	calls    map[string]int
-	issued   []string
 	failNext string
 	cutRows  int
 }
@@ -107,11 +102,9 @@ func New(cfg Config) *Server {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	s := &Server{cfg: cfg, objects: standardObjects(), tokens: map[string]bool{}, refresh: cfg.RefreshToken,
-		cursors: map[string]*cursor{}, jobs: map[string]*job{}, tokenReq: map[string]int{}, calls: map[string]int{},
-		Faults: fault.New(cfg.Seed)}
-	s.Faults.RetryAfter = "0"
-	s.Faults.StallFor = 10 * time.Second
+	s := &Server{Server: kit.New(kit.Config{Base: "/", Seed: cfg.Seed, Now: cfg.Now}), cfg: cfg,
+		cursors: kit.NewCursors[*cursor](cfg.CursorTTL, cfg.Now), jobs: map[string]*job{}, calls: map[string]int{}}
+	s.objects = standardObjects(s.Store)
 	s.Faults.Eligible = func(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/services/data/v") }
 	// Salesforce has no 429: its transient limit is the concurrent
 	// long-running request limit, a 403 with REQUEST_LIMIT_EXCEEDED.
@@ -125,24 +118,13 @@ func New(cfg Config) *Server {
 		w.Header().Set("Retry-After", "0")
 		writeErrors(w, http.StatusServiceUnavailable, "SERVER_UNAVAILABLE", "Server is temporarily unavailable")
 	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST /services/oauth2/token", s.token)
-	mux.HandleFunc("GET /services/data/", s.data)
-	mux.HandleFunc("POST /services/data/", s.data)
-	mux.HandleFunc("PATCH /services/data/", s.data)
-	mux.HandleFunc("DELETE /services/data/", s.data)
-	s.Server = httptest.NewTLSServer(s.Faults.Middleware(s.uriLimit(mux)))
+	s.Use(s.uriLimit)
+	s.EnableOAuth(s.oauth())
+	for _, m := range []string{"GET", "POST", "PATCH", "DELETE"} {
+		s.HandleFunc(m+" /services/data/", s.data)
+	}
 	return s
 }
-
-// Close stops the server and any stalled fault.
-func (s *Server) Close() {
-	s.Faults.Close()
-	s.Server.Close()
-}
-
-// TokenURL is the token endpoint.
-func (s *Server) TokenURL() string { return s.URL + "/services/oauth2/token" }
 
 // Config returns the configuration in force (with defaults).
 func (s *Server) Config() Config { return s.cfg }
@@ -156,13 +138,14 @@ func (s *Server) Seed(objName string, n int) []map[string]any {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	o := s.objects[objName]
-	recs := make(stored, n)
+	recs := make([]record, n)
 	out := make([]map[string]any, n)
 	for i := range recs {
 		recs[i] = s.accountRecord(o, i)
 		out[i] = toJSON(o, recs[i], nil)
 	}
-	o.data, o.deleted, o.nextID = recs, map[int]bool{}, n
+	o.data.Seed(recs)
+	o.nextID = n
 	return out
 }
 
@@ -172,7 +155,8 @@ func (s *Server) Generate(objName string, n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	o := s.objects[objName]
-	o.data, o.deleted, o.nextID = generated{n: n, gen: func(i int) record { return s.accountRecord(o, i) }}, map[int]bool{}, n
+	o.data.Generate(n, func(i int) record { return s.accountRecord(o, i) })
+	o.nextID = n
 }
 
 // Insert adds a record (JSON-like values; datetimes as time.Time, dates as
@@ -181,10 +165,6 @@ func (s *Server) Insert(objName string, values map[string]any) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	o := s.objects[objName]
-	st, ok := o.data.(stored)
-	if !ok {
-		st = stored{}
-	}
 	r := record{}
 	for k, v := range values {
 		name, ok := o.resolve(k)
@@ -202,7 +182,7 @@ func (s *Server) Insert(objName string, values map[string]any) string {
 	if o.types["IsDeleted"] != "" {
 		r["IsDeleted"] = false
 	}
-	o.data = append(st, r)
+	o.data.Append(r)
 	return id
 }
 
@@ -214,24 +194,16 @@ func (s *Server) Delete(objName, id string) {
 	o := s.objects[objName]
 	for i := 0; i < o.data.Len(); i++ {
 		if o.data.At(i)["Id"] == id {
-			o.deleted[i] = true
+			o.data.Delete(i)
 		}
 	}
 }
 
 // ExpireTokens invalidates every access token issued so far.
-func (s *Server) ExpireTokens() {
-	s.mu.Lock()
-	s.tokens = map[string]bool{}
-	s.mu.Unlock()
-}
+func (s *Server) ExpireTokens() { s.OAuth.ExpireTokens() }
 
 // ExpireCursors drops every open query cursor (as 15 idle minutes would).
-func (s *Server) ExpireCursors() {
-	s.mu.Lock()
-	s.cursors = map[string]*cursor{}
-	s.mu.Unlock()
-}
+func (s *Server) ExpireCursors() { s.cursors.Expire() }
 
 // UseQuota sets the API calls used today; SetDailyLimit the allocation.
 func (s *Server) UseQuota(used int) {
@@ -255,25 +227,10 @@ func (s *Server) Used() int {
 }
 
 // InflateTotal makes query responses advertise k more records than exist.
-func (s *Server) InflateTotal(k int) {
-	s.mu.Lock()
-	s.inflate = k
-	s.mu.Unlock()
-}
+func (s *Server) InflateTotal(k int) { s.LieAboutTotal(k) }
 
 // TokenRequests counts token requests by grant type ("" for all).
-func (s *Server) TokenRequests(grant string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if grant == "" {
-		n := 0
-		for _, c := range s.tokenReq {
-			n += c
-		}
-		return n
-	}
-	return s.tokenReq[grant]
-}
+func (s *Server) TokenRequests(grant string) int { return s.OAuth.Requests(grant) }
 
 // Calls counts data requests by kind: "query", "queryMore", "describe",
 // "describeGlobal", "record", "limits", "bulkCreate", "bulkPoll",
@@ -286,25 +243,15 @@ func (s *Server) Calls(kind string) int {
 
 // Issued returns every access and refresh token the fake has issued, for
 // secret-leak checks.
-func (s *Server) Issued() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]string(nil), s.issued...)
-}
+func (s *Server) Issued() []string { return s.OAuth.Issued() }
 
 // CurrentRefreshToken is the refresh token the token endpoint accepts now.
-func (s *Server) CurrentRefreshToken() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.refresh
-}
+func (s *Server) CurrentRefreshToken() string { return s.OAuth.RefreshToken() }
 
 // ---- HTTP ----
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	kit.JSON(w, status, "application/json;charset=UTF-8", v)
 }
 
 // writeErrors writes Salesforce's REST error array.
@@ -413,10 +360,8 @@ func (s *Server) limitHeader(w http.ResponseWriter) {
 }
 
 func (s *Server) authorized(r *http.Request) bool {
-	tok := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return tok != "" && s.tokens[tok]
+	_, ok := s.OAuth.Check(r)
+	return ok
 }
 
 func (s *Server) limits(w http.ResponseWriter) {
@@ -487,7 +432,7 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request, version, objName
 	}
 	for i := 0; i < o.data.Len(); i++ {
 		rec := o.data.At(i)
-		if rec["Id"] == id && !o.deleted[i] {
+		if rec["Id"] == id && !o.data.Deleted(i) {
 			out := toJSON(o, rec, fields)
 			out["attributes"] = map[string]string{"type": o.name, "url": "/services/data/v" + version + "/sobjects/" + o.name + "/" + id}
 			writeJSON(w, 200, out)
@@ -557,16 +502,15 @@ func fromJSON(typ string, v any) any {
 // ---- query ----
 
 type cursor struct {
-	id       string
-	obj      *object
-	fields   []string
-	rows     []int // indexes into obj.data; nil with all=true means 0..n-1
-	all      bool
-	n        int
-	total    int
-	lastUsed time.Time
-	version  string
-	page     int
+	id      string
+	obj     *object
+	fields  []string
+	rows    []int // indexes into obj.data; nil with all=true means 0..n-1
+	all     bool
+	n       int
+	total   int
+	version string
+	page    int
 }
 
 func (s *Server) query(w http.ResponseWriter, r *http.Request, version string, all bool) {
@@ -629,18 +573,19 @@ func (s *Server) run(soql, version string, all bool) (*cursor, int, string, stri
 		// stays lazy.
 		q.orderBy = nil
 	}
-	c := &cursor{obj: o, fields: fields, version: version, lastUsed: s.cfg.Now()}
+	c := &cursor{obj: o, fields: fields, version: version}
 	n := o.data.Len()
-	if where == nil && len(q.orderBy) == 0 && len(o.deleted) == 0 {
+	if where == nil && len(q.orderBy) == 0 && !o.data.HasDeleted() {
 		c.all, c.n = true, n
 	} else {
 		var rows []int
 		for i := 0; i < n; i++ {
-			if o.deleted[i] && !all {
+			deleted := o.data.Deleted(i)
+			if deleted && !all {
 				continue
 			}
 			rec := o.data.At(i)
-			if o.deleted[i] {
+			if deleted {
 				rec = copyRec(rec)
 				rec["IsDeleted"] = true
 			}
@@ -672,10 +617,10 @@ func (s *Server) run(soql, version string, all bool) (*cursor, int, string, stri
 		c.rows = c.rows[start:end]
 		c.n = len(c.rows)
 	}
-	c.total = c.n + s.inflate
+	c.total = s.Advertise(c.n)
 	s.counter++
 	c.id = fmt.Sprintf("01g%012dAAA", s.counter)
-	s.cursors[c.id] = c
+	s.cursors.Put(c.id, c)
 	return c, 0, "", ""
 }
 
@@ -780,15 +725,8 @@ func checkLiteral(field, typ, op string, v any) error {
 func (s *Server) queryMore(w http.ResponseWriter, version, locator string) {
 	id, offs, ok := strings.Cut(locator, "-")
 	off, err := strconv.Atoi(offs)
-	s.mu.Lock()
-	c := s.cursors[id]
-	now := s.cfg.Now()
-	expired := c != nil && now.Sub(c.lastUsed) > s.cfg.CursorTTL
-	if expired {
-		delete(s.cursors, id)
-	}
-	s.mu.Unlock()
-	if !ok || err != nil || c == nil || expired || off < 0 || off > c.n {
+	c, live := s.cursors.Get(id)
+	if !ok || err != nil || !live || off < 0 || off > c.n {
 		writeErrors(w, 400, "INVALID_QUERY_LOCATOR", "invalid query locator")
 		return
 	}
@@ -800,9 +738,6 @@ func (s *Server) queryMore(w http.ResponseWriter, version, locator string) {
 }
 
 func (s *Server) writePage(w http.ResponseWriter, c *cursor, off int) {
-	s.mu.Lock()
-	c.lastUsed = s.cfg.Now()
-	s.mu.Unlock()
 	end := min(off+c.page, c.n)
 	recs := make([]map[string]any, 0, end-off)
 	for i := off; i < end; i++ {
@@ -812,7 +747,7 @@ func (s *Server) writePage(w http.ResponseWriter, c *cursor, off int) {
 		}
 		rec := c.obj.data.At(idx)
 		out := toJSON(c.obj, rec, c.fields)
-		if c.obj.deleted[idx] {
+		if c.obj.data.Deleted(idx) {
 			if _, ok := out["IsDeleted"]; ok {
 				out["IsDeleted"] = true
 			}

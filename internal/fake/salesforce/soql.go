@@ -75,7 +75,7 @@ func (o orCond) eval(r record) bool {
 func (n notCond) eval(r record) bool { return !n.c.eval(r) }
 
 func (c cmpCond) eval(r record) bool {
-	v := r.get(c.field)
+	v := r[c.field]
 	switch c.op {
 	case "in":
 		for _, x := range c.list {
@@ -585,7 +585,7 @@ func sortRows(rows []int, at func(int) record, order []soqlOrder) {
 	sort.SliceStable(rows, func(i, j int) bool {
 		ri, rj := at(rows[i]), at(rows[j])
 		for _, o := range order {
-			a, b := ri.get(o.field), rj.get(o.field)
+			a, b := ri[o.field], rj[o.field]
 			switch {
 			case a == nil && b == nil:
 				continue
