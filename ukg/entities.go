@@ -1,7 +1,11 @@
 package ukg
 
 import (
+	"slices"
+
 	connectors "github.com/xlr8/connectors"
+	"github.com/xlr8/connectors/internal/connkit"
+	"github.com/xlr8/connectors/translate"
 )
 
 // field is one schema field: name, type, and whether the server filters on
@@ -29,6 +33,8 @@ type entity struct {
 	// dateParams maps a date-time record field to its date parameter, which
 	// takes UKG's operators (=>MM-DD-YYYY ...).
 	dateParams map[string]string
+	// since is the field Query.Since filters on ("" when none).
+	since string
 }
 
 func (e *entity) schema(product string) connectors.EntitySchema {
@@ -81,19 +87,19 @@ var proEntities = []*entity{
 			"addressZipCode", tS, "addressCountry", tS, "gender", tS, "dateOfBirth", tDT, "datetimeCreated", tDT, "datetimeChanged", tDT),
 		params: map[string]string{"companyId": "companyId", "employeeId": "employeeId", "lastName": "lastName",
 			"emailAddress": "emailAddress", "addressState": "addressState", "addressCountry": "addressCountry"},
-		dateParams: map[string]string{"datetimeCreated": "dateTimeCreated", "datetimeChanged": "dateTimeChanged"}},
+		dateParams: map[string]string{"datetimeCreated": "dateTimeCreated", "datetimeChanged": "dateTimeChanged"}, since: "datetimeChanged"},
 	{name: "employee-employment-details", path: "/personnel/v1/employee-employment-details", key: []string{"employeeID"},
 		fields: fields("employeeID", tS, "companyID", tS, "employeeNumber", tS, "jobTitle", tS, "primaryJobCode", tS,
 			"employeeStatusCode", tS, "employeeTypeCode", tS, "fullTimeOrPartTimeCode", tS, "orgLevel1Code", tS, "orgLevel2Code", tS,
 			"primaryWorkLocationCode", tS, "supervisorID", tS, "originalHireDate", tDT, "lastHireDate", tDT, "dateOfTermination", tDT,
 			"scheduledWorkHrs", tF, "dateTimeChanged", tDT),
 		params:     map[string]string{"companyID": "companyID", "employeeID": "employeeID", "employeeNumber": "employeeNumber"},
-		dateParams: map[string]string{"dateTimeChanged": "dateTimeChanged"}},
+		dateParams: map[string]string{"dateTimeChanged": "dateTimeChanged"}, since: "dateTimeChanged"},
 	{name: "employee-job-history-details", path: "/personnel/v1/employee-job-history-details", key: []string{"systemId"},
 		fields: fields("systemId", tS, "employeeId", tS, "companyId", tS, "jobCode", tS, "jobTitle", tS, "jobEffectiveDate", tDT,
 			"isPromotion", tB, "annualSalary", tF, "reasonCode", tS, "dateTimeCreated", tDT),
 		params:     map[string]string{"companyId": "companyId", "employeeId": "employeeId", "systemId": "systemId"},
-		dateParams: map[string]string{"jobEffectiveDate": "jobEffectiveDate", "dateTimeCreated": "dateTimeCreated"}},
+		dateParams: map[string]string{"jobEffectiveDate": "jobEffectiveDate", "dateTimeCreated": "dateTimeCreated"}, since: "dateTimeCreated"},
 	{name: "compensation-details", path: "/personnel/v1/compensation-details", key: []string{"employeeID"},
 		fields: fields("employeeID", tS, "companyID", tS, "annualSalary", tF, "hourlyPayRate", tF, "currencyCode", tS,
 			"jobSalaryGrade", tS, "payGroupCode", tS, "salaryOrHourlyCode", tS, "dateOfLastSalaryReview", tDT),
@@ -149,4 +155,38 @@ func findEntity(list []*entity, name string) *entity {
 		}
 	}
 	return nil
+}
+
+// translateParams declares the entity's parameters for
+// translate.CompileParams: equality parameters, and a lower and an upper
+// StyleUKGDate bound on each date parameter.
+func (e *entity) translateParams() []translate.Param {
+	var out []translate.Param
+	for _, f := range sortedKeys(e.params) {
+		out = append(out, translate.Param{Field: f, Op: connectors.OpEq, Name: e.params[f]})
+	}
+	for _, f := range sortedKeys(e.dateParams) {
+		out = append(out,
+			translate.Param{Field: f, Op: connectors.OpGe, Name: e.dateParams[f], Style: translate.StyleUKGDate},
+			translate.Param{Field: f, Op: connectors.OpLe, Name: e.dateParams[f], Style: translate.StyleUKGDate})
+	}
+	return out
+}
+
+func sortedKeys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// table builds the kit's entity table.
+func table(product string, list []*entity) *connkit.Table {
+	rows := make([]connkit.Entity, len(list))
+	for i, e := range list {
+		rows[i] = connkit.Entity{Name: e.name, Path: e.path, Schema: e.schema(product)}
+	}
+	return connkit.NewTable(rows...)
 }

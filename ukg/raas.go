@@ -3,14 +3,13 @@ package ukg
 import (
 	"context"
 	"io"
-	"iter"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
-	connectors "github.com/xlr8/connectors"
 	"github.com/xlr8/connectors/internal/errs"
 	"github.com/xlr8/connectors/internal/transport"
 )
@@ -318,55 +317,11 @@ func (r *raas) retrieve(ctx context.Context, key, uri string) (*reportStream, io
 	}
 }
 
-// run streams a report's rows. The session is logged off when the stream
-// ends, however it ends.
-func (r *raas) run(ctx context.Context, path string, params map[string]string) iter.Seq2[connectors.Record, error] {
-	return func(yield func(connectors.Record, error) bool) {
-		err := r.session(ctx, func(dc dataContext) error {
-			key, uri, err := r.execute(ctx, dc, path, params)
-			if err != nil {
-				return err
-			}
-			s, closer, err := r.retrieve(ctx, key, uri)
-			if err != nil {
-				return err
-			}
-			defer closer.Close()
-			cr, err := newCSVReader(r.product, s.Report(), charsetWindows1252, HeadersRaw)
-			if err != nil {
-				return r.own(err)
-			}
-			for {
-				rec, err := cr.Next()
-				if err == io.EOF {
-					return r.own(s.finish())
-				}
-				if err != nil {
-					return r.own(err)
-				}
-				if !yield(rec, nil) {
-					return errStop
-				}
-			}
-		})
-		if err != nil && err != errStop {
-			yield(nil, err)
-		}
-	}
-}
-
-// errStop marks a stream the caller stopped.
-var errStop = errs.New(errs.CodeInternal, "stopped")
-
 func sortedNames(m map[string]string) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
 		out = append(out, k)
 	}
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && out[j] < out[j-1]; j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
-	}
+	slices.Sort(out)
 	return out
 }

@@ -118,9 +118,9 @@ func proRecord(resource string, i int) map[string]any {
 	panic("fake ukg: no generator for " + resource)
 }
 
-func (s *Server) routePro(mux *http.ServeMux) {
+func (s *Server) routePro() {
 	for path := range s.pro.res {
-		mux.HandleFunc("GET "+path, s.proList)
+		s.HandleFunc("GET "+path, s.proList)
 	}
 }
 
@@ -136,7 +136,7 @@ func (s *Server) proList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	res := s.pro.res[r.URL.Path]
+	res := s.pro.res[s.Path(r)]
 	recs := cloneAll(res.records)
 	s.mu.Unlock()
 	q := r.URL.Query()
@@ -200,7 +200,7 @@ func linkTo(r *http.Request, page, per int, rel string) string {
 	q.Del("per_page")
 	q.Set("page", strconv.Itoa(page))
 	q.Set("per_Page", strconv.Itoa(per))
-	u := url.URL{Scheme: "https", Host: r.Host, Path: BasePath + r.URL.Path, RawQuery: q.Encode()}
+	u := url.URL{Scheme: "https", Host: r.Host, Path: r.URL.Path, RawQuery: q.Encode()}
 	return "<" + u.String() + `>; rel="` + rel + `"`
 }
 

@@ -96,9 +96,9 @@ func (s *Server) Executed() []string {
 	return append([]string(nil), s.raas.executed...)
 }
 
-func (s *Server) routeRaaS(mux *http.ServeMux) {
-	mux.HandleFunc("POST /services/BIDataService", s.biData)
-	mux.HandleFunc("POST /services/BIStreamingService", s.biStream)
+func (s *Server) routeRaaS() {
+	s.HandleFunc("POST /services/BIDataService", s.biData)
+	s.HandleFunc("POST /services/BIStreamingService", s.biStream)
 }
 
 // inbound request envelope, read loosely by local name as WCF does, with
@@ -286,7 +286,7 @@ func (s *Server) biData(w http.ResponseWriter, r *http.Request) {
 		s.raas.executed = append(s.raas.executed, rep.Path+"?"+strings.Join(trace, "&"))
 		key := newToken("")
 		s.raas.keys[key] = &execution{report: rep, params: params, csv: r.Header.Get("US-DELIMITER") == ","}
-		uri := "https://" + r.Host + BasePath + "/services/BIStreamingService"
+		uri := "https://" + r.Host + s.Base + "/services/BIStreamingService"
 		respond(result("<ReportKey>" + key + "</ReportKey><ReportRetrievalUri>" + uri + "</ReportRetrievalUri><Status>Success</Status><StatusMessage i:nil=\"true\"/>"))
 	default:
 		soapFault(w, "s:Sender", "a:ActionNotSupported", "Unknown operation.")

@@ -91,11 +91,11 @@ func (s *Server) ReadyGlobalBodies() []string {
 	return append([]string(nil), s.ready.globals...)
 }
 
-func (s *Server) routeReady(mux *http.ServeMux) {
-	mux.HandleFunc("POST /ta/rest/v1/login", s.readyLogin)
-	mux.HandleFunc("GET /ta/rest/v2/companies/{cid}/", s.readyAuth(s.readyList))
-	mux.HandleFunc("GET /ta/rest/v1/report/saved/{id}", s.readyAuth(s.readySaved))
-	mux.HandleFunc("POST /ta/rest/v1/report/global/{id}", s.readyAuth(s.readyGlobal))
+func (s *Server) routeReady() {
+	s.HandleFunc("POST /ta/rest/v1/login", s.readyLogin)
+	s.HandleFunc("GET /ta/rest/v2/companies/{cid}/", s.readyAuth(s.readyList))
+	s.HandleFunc("GET /ta/rest/v1/report/saved/{id}", s.readyAuth(s.readySaved))
+	s.HandleFunc("POST /ta/rest/v1/report/global/{id}", s.readyAuth(s.readyGlobal))
 }
 
 func readyError(w http.ResponseWriter, status int, code int, msg string) {
@@ -171,7 +171,7 @@ func (s *Server) readyList(w http.ResponseWriter, r *http.Request) {
 		readyError(w, http.StatusForbidden, 0, "Company mismatch")
 		return
 	}
-	rest := strings.TrimPrefix(r.URL.Path, "/ta/rest/v2/companies/"+cid)
+	rest := strings.TrimPrefix(s.Path(r), "/ta/rest/v2/companies/"+cid)
 	key, ok := readyLists[rest]
 	if !ok {
 		readyError(w, http.StatusNotFound, 0, "Not found")

@@ -5,23 +5,23 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/xlr8/connectors/internal/fake/fault"
+	"github.com/xlr8/connectors/internal/fake/kit"
 )
 
-// BasePath is where the fake mounts the vendors' paths, so that a client
-// that drops the instance URL's path fails.
-const BasePath = "/tenant"
+// Base is where the fake mounts the vendors' paths (the kit's TLS server
+// under a base path), so that a client that drops the instance URL's path
+// fails.
+const Base = "/tenant"
 
 // Config configures the fake. Zero values get working defaults.
 type Config struct {
 	// PageSize is the largest page the server sends (UKG Pro per_Page,
-	// Ready per_page, WFM apply_read count): larger requests are capped
-	// silently, as UKG Pro caps unpaged calls.
+	// Ready per_page): larger requests are capped silently, as UKG Pro caps
+	// unpaged calls.
 	PageSize int
 	// Seed seeds the fault injector.
 	Seed uint64
@@ -29,8 +29,8 @@ type Config struct {
 	// UKG Pro: the service account, the customer API key (REST header and
 	// RaaS ClientAccessKey) and the user API key (RaaS UserAccessKey).
 	ProUser, ProPassword, CustomerAPIKey, UserAPIKey string
-	// WorkingPolls is how many RetrieveReport calls answer Working before
-	// a report is Completed.
+	// WorkingPolls is how many RetrieveReport calls (and WFM report
+	// execution polls) answer Working (InProgress) before a report is done.
 	WorkingPolls int
 
 	// UKG Pro WFM: OAuth client, the user, and an app key the token endpoint
@@ -49,13 +49,10 @@ type Config struct {
 	ReadyWhole bool
 }
 
-// Server is the fake. Its URL is the instance URL (base path included).
+// Server is the fake, on internal/fake/kit: URL is the instance URL (base
+// path included), Faults the fault injector, OAuth WFM's token endpoint.
 type Server struct {
-	*httptest.Server
-	// URL is the instance URL: the server's root plus BasePath.
-	URL string
-	// Faults injects failures into data requests (not token or login calls).
-	Faults *fault.Injector
+	*kit.Server
 
 	cfg Config
 	mu  sync.Mutex
@@ -95,37 +92,27 @@ func New(cfg Config) *Server {
 	if cfg.TokenTTL <= 0 {
 		cfg.TokenTTL = 1799 * time.Second
 	}
-	s := &Server{cfg: cfg, Faults: fault.New(cfg.Seed), calls: map[string]int{}}
+	s := &Server{Server: kit.New(kit.Config{Base: Base, Seed: cfg.Seed}), cfg: cfg, calls: map[string]int{}}
 	s.pro.init()
 	s.raas.init()
 	s.wfm.init()
 	s.ready.init()
-	s.Faults.RetryAfter = "0"
-	s.Faults.StallFor = 10 * time.Second
+	// Login calls (WFM's token endpoint, Ready's login, RaaS LogOn on the
+	// BI data service) are not data requests: faults leave them alone.
 	s.Faults.Eligible = func(r *http.Request) bool {
-		p := strings.TrimPrefix(r.URL.Path, BasePath)
-		return p != "/api/authentication/access_token" && p != "/ta/rest/v1/login" && !strings.HasPrefix(p, "/services/BIDataService")
+		p := s.Path(r)
+		return p != "/api/authentication/access_token" && p != "/ta/rest/v1/login" && p != "/services/BIDataService"
 	}
 	s.Faults.Respond[fault.Unavailable] = func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Retry-After", "0")
 		w.WriteHeader(http.StatusServiceUnavailable)
 	}
-	inner := http.NewServeMux()
-	s.routePro(inner)
-	s.routeRaaS(inner)
-	s.routeWFM(inner)
-	s.routeReady(inner)
-	root := http.NewServeMux()
-	root.Handle(BasePath+"/", http.StripPrefix(BasePath, s.Faults.Middleware(s.counting(inner))))
-	s.Server = httptest.NewTLSServer(root)
-	s.URL = s.Server.URL + BasePath
+	s.Use(s.counting)
+	s.routePro()
+	s.routeRaaS()
+	s.routeWFM()
+	s.routeReady()
 	return s
-}
-
-// Close stops the server and any stalled fault.
-func (s *Server) Close() {
-	s.Faults.Close()
-	s.Server.Close()
 }
 
 // Config returns the configuration in use (defaults filled in).
@@ -141,21 +128,14 @@ func (s *Server) Calls(path string) int {
 func (s *Server) counting(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
-		s.calls[r.URL.Path]++
+		s.calls[s.Path(r)]++
 		s.mu.Unlock()
 		next.ServeHTTP(w, r)
 	})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
+	kit.JSON(w, status, "application/json; charset=utf-8", v)
 }
 
 func newToken(prefix string) string {

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/xlr8/connectors/internal/fake/kit"
 )
 
 // UKG Pro WFM (Dimensions): the shapes follow UKG's Dimensions docs (copied
@@ -13,16 +15,12 @@ import (
 // keboola/component-ex-ukg-wfm (cassettes, src/client/resources.py).
 
 type wfmState struct {
-	persons   []map[string]any
-	access    map[string]time.Time
-	refresh   map[string]bool
-	issued    []string
-	tokenReqs map[string]int
-	execs     map[int]*wfmExec
-	nextExec  int
-	reports   map[string]string
-	batches   []int
-	bodies    map[string]int
+	persons  []map[string]any
+	execs    map[int]*wfmExec
+	nextExec int
+	reports  map[string]string
+	batches  []int
+	bodies   map[string]int
 }
 
 type wfmExec struct {
@@ -32,9 +30,6 @@ type wfmExec struct {
 }
 
 func (st *wfmState) init() {
-	st.access = map[string]time.Time{}
-	st.refresh = map[string]bool{}
-	st.tokenReqs = map[string]int{}
 	st.execs = map[int]*wfmExec{}
 	st.nextExec = 1000
 	st.reports = map[string]string{}
@@ -70,45 +65,68 @@ func (s *Server) WFMBatches() []int {
 	return append([]int(nil), s.wfm.batches...)
 }
 
-// TokenRequests counts token endpoint calls with a grant ("" for all).
+// TokenRequests counts WFM token endpoint calls with a grant ("" for all).
 func (s *Server) TokenRequests(grant string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	if grant == "" {
-		n := 0
-		for _, v := range s.wfm.tokenReqs {
-			n += v
-		}
-		return n
+		return s.OAuth.Requests(kit.GrantPassword) + s.OAuth.Requests(kit.GrantRefreshToken)
 	}
-	return s.wfm.tokenReqs[grant]
+	return s.OAuth.Requests(grant)
 }
 
 // Issued lists every token the WFM token endpoint and the Ready login issued.
 func (s *Server) Issued() []string {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append(append([]string(nil), s.wfm.issued...), s.ready.issued...)
+	ready := append([]string(nil), s.ready.issued...)
+	s.mu.Unlock()
+	return append(s.OAuth.Issued(), ready...)
 }
 
 // ExpireTokens makes every issued access token (WFM and Ready) invalid.
 func (s *Server) ExpireTokens() {
+	s.OAuth.ExpireTokens()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	clear(s.wfm.access)
 	clear(s.ready.tokens)
 }
 
-func (s *Server) routeWFM(mux *http.ServeMux) {
-	mux.HandleFunc("POST /api/authentication/access_token", s.wfmToken)
-	mux.HandleFunc("POST /api/v1/commons/persons/apply_read", s.wfmAuth(s.wfmPersons))
-	mux.HandleFunc("POST /api/v1/commons/hyperfind/execute", s.wfmAuth(s.wfmHyperfind))
-	mux.HandleFunc("POST /api/v1/timekeeping/timecard/multi_read", s.wfmAuth(s.wfmTimecards))
-	mux.HandleFunc("POST /api/v1/scheduling/schedule/multi_read", s.wfmAuth(s.wfmSchedules))
-	mux.HandleFunc("POST /api/v1/timekeeping/timecard_metrics/multi_read", s.wfmAuth(s.wfmMetrics))
-	mux.HandleFunc("POST /api/v1/platform/reports/{name}/execute", s.wfmAuth(s.wfmExecute))
-	mux.HandleFunc("GET /api/v1/platform/report_executions", s.wfmAuth(s.wfmExecutions))
-	mux.HandleFunc("GET /api/v1/platform/report_executions/{id}/file", s.wfmAuth(s.wfmFile))
+func (s *Server) routeWFM() {
+	// The token endpoint (keboola cassette 01_testConnection): the
+	// password grant with auth_chain=OAuthLdapService and client_id and
+	// client_secret in the form; refresh_token without a new refresh token.
+	s.EnableOAuth(kit.OAuthConfig{Path: "/api/authentication/access_token", Grants: []string{kit.GrantPassword, kit.GrantRefreshToken},
+		ClientID: s.cfg.WFMClientID, ClientSecret: s.cfg.WFMClientSecret, ClientAuth: kit.ClientAuthPost,
+		Username: s.cfg.WFMUser, Password: s.cfg.WFMPassword, RefreshToken: newToken("wfm-rt-"), IssueRefreshToken: true,
+		TTL: s.cfg.TokenTTL, TokenPrefix: "wfm-at-",
+		Response: func(grant string, body map[string]any) {
+			body["scope"] = "givenName mail nonce openid profile sn uid"
+			body["id_token"] = newToken("wfm-id-")
+			if grant == kit.GrantRefreshToken {
+				delete(body, "refresh_token")
+			}
+		}})
+	s.Use(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if s.Path(r) == "/api/authentication/access_token" {
+				if c := r.FormValue("auth_chain"); c != "" && c != "OAuthLdapService" {
+					writeJSON(w, http.StatusBadRequest, map[string]any{"error": "invalid_request"})
+					return
+				}
+				if s.cfg.RequireAppKey && r.Header.Get("appkey") != s.cfg.AppKey {
+					writeJSON(w, http.StatusUnauthorized, map[string]any{"error": "invalid_client"})
+					return
+				}
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	s.HandleFunc("POST /api/v1/commons/persons/apply_read", s.wfmAuth(s.wfmPersons))
+	s.HandleFunc("POST /api/v1/commons/hyperfind/execute", s.wfmAuth(s.wfmHyperfind))
+	s.HandleFunc("POST /api/v1/timekeeping/timecard/multi_read", s.wfmAuth(s.wfmTimecards))
+	s.HandleFunc("POST /api/v1/scheduling/schedule/multi_read", s.wfmAuth(s.wfmSchedules))
+	s.HandleFunc("POST /api/v1/timekeeping/timecard_metrics/multi_read", s.wfmAuth(s.wfmMetrics))
+	s.HandleFunc("POST /api/v1/platform/reports/{name}/execute", s.wfmAuth(s.wfmExecute))
+	s.HandleFunc("GET /api/v1/platform/report_executions", s.wfmAuth(s.wfmExecutions))
+	s.HandleFunc("GET /api/v1/platform/report_executions/{id}/file", s.wfmAuth(s.wfmFile))
 }
 
 func wfmError(w http.ResponseWriter, status int, code, msg string, details map[string]any) {
@@ -124,65 +142,12 @@ func wfmError(w http.ResponseWriter, status int, code, msg string, details map[s
 	writeJSON(w, status, body)
 }
 
-func (s *Server) wfmToken(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
-		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "invalid_request"})
-		return
-	}
-	f := r.PostForm
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.wfm.tokenReqs[f.Get("grant_type")]++
-	if s.cfg.RequireAppKey && r.Header.Get("appkey") != s.cfg.AppKey {
-		writeJSON(w, http.StatusUnauthorized, map[string]any{"error": "invalid_client"})
-		return
-	}
-	if f.Get("client_id") != s.cfg.WFMClientID || f.Get("client_secret") != s.cfg.WFMClientSecret {
-		writeJSON(w, http.StatusUnauthorized, map[string]any{"error": "invalid_client"})
-		return
-	}
-	resp := map[string]any{"scope": "givenName mail nonce openid profile sn uid", "token_type": "Bearer",
-		"expires_in": int(s.cfg.TokenTTL / time.Second)}
-	switch f.Get("grant_type") {
-	case "password":
-		if f.Get("username") != s.cfg.WFMUser || f.Get("password") != s.cfg.WFMPassword {
-			writeJSON(w, http.StatusUnauthorized, map[string]any{"error": "invalid_grant"})
-			return
-		}
-		if c := f.Get("auth_chain"); c != "" && c != "OAuthLdapService" {
-			writeJSON(w, http.StatusBadRequest, map[string]any{"error": "invalid_request"})
-			return
-		}
-		rt := newToken("wfm-rt-")
-		s.wfm.refresh[rt] = true
-		resp["refresh_token"] = rt
-		s.wfm.issued = append(s.wfm.issued, rt)
-	case "refresh_token":
-		if !s.wfm.refresh[f.Get("refresh_token")] {
-			writeJSON(w, http.StatusBadRequest, map[string]any{"error": "invalid_grant"})
-			return
-		}
-	default:
-		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "unsupported_grant_type"})
-		return
-	}
-	at := newToken("wfm-at-")
-	idt := newToken("wfm-id-")
-	s.wfm.access[at] = time.Now().Add(s.cfg.TokenTTL)
-	s.wfm.issued = append(s.wfm.issued, at, idt)
-	resp["access_token"] = at
-	resp["id_token"] = idt
-	writeJSON(w, http.StatusOK, resp)
-}
-
 // wfmAuth accepts the token raw (as UKG's examples send it) or as Bearer.
 func (s *Server) wfmAuth(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		tok := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
-		s.mu.Lock()
-		exp, ok := s.wfm.access[tok]
-		s.mu.Unlock()
-		if !ok || time.Now().After(exp) || (s.cfg.RequireAppKey && r.Header.Get("appkey") != s.cfg.AppKey) {
+		_, ok := s.OAuth.Lookup(tok)
+		if !ok || (s.cfg.RequireAppKey && r.Header.Get("appkey") != s.cfg.AppKey) {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="UKG"`)
 			w.WriteHeader(http.StatusUnauthorized)
 			return
@@ -217,7 +182,6 @@ func (s *Server) wfmPersons(w http.ResponseWriter, r *http.Request) {
 		wfmError(w, http.StatusBadRequest, "", "index or count out of range", nil)
 		return
 	}
-	count = min(count, s.cfg.PageSize)
 	s.mu.Lock()
 	all := cloneAll(s.wfm.persons)
 	s.mu.Unlock()

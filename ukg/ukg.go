@@ -1,0 +1,160 @@
+package ukg
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	connectors "github.com/xlr8/connectors"
+	"github.com/xlr8/connectors/credentials"
+	"github.com/xlr8/connectors/internal/errs"
+)
+
+// The products this package serves.
+const (
+	ProductPro   = "ukg_pro"
+	ProductWFM   = "ukg_wfm"
+	ProductReady = "ukg_ready"
+)
+
+func init() {
+	connectors.Register(ProductPro, func(ctx context.Context, cred *credentials.Credential, opts ...connectors.Option) (connectors.Connector, error) {
+		return NewPro(ctx, cred, opts...)
+	})
+	connectors.Register(ProductWFM, func(ctx context.Context, cred *credentials.Credential, opts ...connectors.Option) (connectors.Connector, error) {
+		return NewWFM(ctx, cred, opts...)
+	})
+	connectors.Register(ProductReady, func(ctx context.Context, cred *credentials.Credential, opts ...connectors.Option) (connectors.Connector, error) {
+		return NewReady(ctx, cred, opts...)
+	})
+}
+
+// New opens the product the credential names (cred.ProductID).
+func New(ctx context.Context, cred *credentials.Credential, opts ...connectors.Option) (connectors.Connector, error) {
+	if cred == nil {
+		return nil, &errs.Error{Code: errs.CodeInvalidArgument, Message: "ukg: credential is nil"}
+	}
+	switch cred.ProductID {
+	case ProductPro:
+		return NewPro(ctx, cred, opts...)
+	case ProductWFM:
+		return NewWFM(ctx, cred, opts...)
+	case ProductReady:
+		return NewReady(ctx, cred, opts...)
+	}
+	return nil, &errs.Error{Code: errs.CodeInvalidArgument,
+		Message: fmt.Sprintf("ukg: the credential's product %q is not one of %s, %s, %s", cred.ProductID, ProductPro, ProductWFM, ProductReady)}
+}
+
+// settings are the vendor options' values.
+type settings struct {
+	pageSize   int
+	poll       time.Duration
+	maxPoll    time.Duration
+	hyperfind  string
+	batch      int
+	headers    HeaderMode
+	maxRecords int
+	spoolDir   string
+}
+
+func defaults() settings {
+	return settings{poll: time.Second, maxPoll: 30 * time.Second, hyperfind: "All Home", batch: 500,
+		headers: HeadersRaw, maxRecords: 10000}
+}
+
+// option is this package's vendor option.
+type option func(*settings)
+
+func vendor(f func(*settings)) connectors.Option { return connectors.VendorOption(option(f)) }
+
+// WithPageSize sets the page size asked for: UKG Pro per_Page (default
+// 100, the API's documented default), WFM apply_read count (default 1000)
+// and Ready per_page (default 100).
+func WithPageSize(n int) connectors.Option { return vendor(func(s *settings) { s.pageSize = n }) }
+
+// WithReportPoll sets how often a running report is polled: RaaS
+// RetrieveReport while it answers Working, WFM report executions while in
+// progress; the wait doubles from initial up to max (defaults 1s and 30s).
+func WithReportPoll(initial, max time.Duration) connectors.Option {
+	return vendor(func(s *settings) { s.poll, s.maxPoll = initial, max })
+}
+
+// WithHyperfind names the WFM Hyperfind query that gives the employee set
+// of timecards, schedules, accruals and report executions: a qualifier
+// ("All Home", the default) or a numeric id.
+func WithHyperfind(ref string) connectors.Option {
+	return vendor(func(s *settings) { s.hyperfind = ref })
+}
+
+// WithEmployeeBatch sets how many employees one WFM multi_read carries
+// (default 500, the documented service limit of most multi_read calls). A
+// 413 from the server halves the batch and retries.
+func WithEmployeeBatch(n int) connectors.Option { return vendor(func(s *settings) { s.batch = n }) }
+
+// WithReportHeaders says how report column names become record keys
+// (default HeadersRaw).
+func WithReportHeaders(m HeaderMode) connectors.Option {
+	return vendor(func(s *settings) { s.headers = m })
+}
+
+// WithMaxActionRecords caps the records an Execute action returns in its
+// result map (default 10,000); a result cut short says "truncated": true.
+// Streams (Get, Query) have no such cap.
+func WithMaxActionRecords(n int) connectors.Option {
+	return vendor(func(s *settings) { s.maxRecords = n })
+}
+
+// WithSpoolDir sets the directory where a report being read is spooled
+// (default os.TempDir()).
+func WithSpoolDir(dir string) connectors.Option {
+	return vendor(func(s *settings) { s.spoolDir = dir })
+}
+
+func (s settings) check(product string, defPage int) (settings, error) {
+	if s.pageSize == 0 {
+		s.pageSize = defPage
+	}
+	bad := func(what string) (settings, error) {
+		return s, &errs.Error{Code: errs.CodeInvalidArgument, Product: product, Message: what}
+	}
+	switch {
+	case s.pageSize < 1 || s.pageSize > 10000:
+		return bad("the page size must be between 1 and 10000")
+	case s.poll <= 0 || s.maxPoll < s.poll:
+		return bad("report polling needs 0 < initial <= max")
+	case s.batch < 1:
+		return bad("the employee batch must be at least 1")
+	case s.maxRecords < 1:
+		return bad("the action record cap must be at least 1")
+	case strings.TrimSpace(s.hyperfind) == "":
+		return bad("the Hyperfind reference is empty")
+	case s.headers != HeadersRaw && s.headers != HeadersNormalized:
+		return bad("unknown report header mode")
+	}
+	return s, nil
+}
+
+// requireSecrets names every secret key the product needs that the
+// credential lacks, in one INVALID_ARGUMENT error.
+func requireSecrets(product string, cred *credentials.Credential, want credentials.AuthType, keys ...string) error {
+	if cred == nil {
+		return &errs.Error{Code: errs.CodeInvalidArgument, Product: product, Message: "credential is nil"}
+	}
+	if cred.AuthType != want {
+		return (&errs.Error{Code: errs.CodeInvalidArgument, Product: product,
+			Message: fmt.Sprintf("%s takes a %s credential, not %q", product, want, cred.AuthType)}).WithDetail("auth_type", string(cred.AuthType))
+	}
+	var missing []string
+	for _, k := range keys {
+		if cred.Get(k) == "" {
+			missing = append(missing, k)
+		}
+	}
+	if len(missing) > 0 {
+		return (&errs.Error{Code: errs.CodeInvalidArgument, Product: product,
+			Message: fmt.Sprintf("the %s credential for %s needs %s", want, product, strings.Join(missing, ", "))}).WithDetail("missing", missing)
+	}
+	return nil
+}
