@@ -334,15 +334,15 @@ func (s *Server) wfmSchedules(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	shifts := []map[string]any{}
-	n := int64(5000)
 	for _, p := range emps {
 		for d := from; !d.After(to); d = d.AddDate(0, 0, 1) {
 			if d.Weekday() == time.Saturday || d.Weekday() == time.Sunday {
 				continue
 			}
-			n++
 			day := d.Format(time.DateOnly)
-			shifts = append(shifts, map[string]any{"id": n, "employee": ref(p), "startDateTime": day + "T09:00:00",
+			// A shift id is unique per employee and day, across requests.
+			id := p["personId"].(int64)*100000 + int64(d.Sub(time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)).Hours()/24)
+			shifts = append(shifts, map[string]any{"id": id, "employee": ref(p), "startDateTime": day + "T09:00:00",
 				"endDateTime": day + "T17:00:00", "label": "09:00-17:00",
 				"segments": []map[string]any{{"startDateTime": day + "T09:00:00", "endDateTime": day + "T17:00:00",
 					"segmentTypeRef": map[string]any{"id": 1, "qualifier": "REGULAR_SEGMENT"},
