@@ -51,7 +51,7 @@ func benchStore(b *testing.B) (*FileStore, *Manager) {
 			id := fmt.Sprintf("cred_%05d", i)
 			c := oauthCred(fmt.Sprintf("project-%03d", i%100), "https://login.example.com/oauth2/token")
 			rec := &Record{ID: id, ProjectID: c.ProjectID, ProductID: c.ProductID, InstanceURL: c.InstanceURL,
-				AuthType: c.AuthType, Status: StatusActive, CreatedAt: now, UpdatedAt: now, Revision: 1}
+				AuthType: c.AuthType, Status: StatusActive, CreatedAt: now, UpdatedAt: now}
 			if err := m.sealWith(benchKey, rec, &payload{Secrets: c.Secrets}); err != nil {
 				benchErr = err
 				return

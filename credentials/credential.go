@@ -157,7 +157,7 @@ func required(auth AuthType, grant string) ([]string, error) {
 		case GrantSAML2Bearer:
 			return []string{KeyClientID, KeyTokenURL, KeyPrivateKey, KeySubject, KeyCompanyID}, nil
 		}
-		return nil, fmt.Errorf("unknown OAuth grant %q (want %s, %s, %s or %s)", grant,
+		return nil, fmt.Errorf("grant_type is not a known OAuth grant (%s; want %s, %s, %s or %s)", unquoted(grant),
 			GrantRefreshToken, GrantClientCredentials, GrantJWTBearer, GrantSAML2Bearer)
 	case AuthAPIKey:
 		return []string{KeyAPIKey, KeyAPISecret}, nil
@@ -171,8 +171,14 @@ func required(auth AuthType, grant string) ([]string, error) {
 		return nil, fmt.Errorf("auth type is empty (want %s, %s, %s, %s or %s)",
 			AuthOAuth2, AuthAPIKey, AuthBasic, AuthCertificate, AuthRaaS)
 	}
-	return nil, fmt.Errorf("unknown auth type %q (want %s, %s, %s, %s or %s)", auth,
+	return nil, fmt.Errorf("auth type is not a known one (%s; want %s, %s, %s, %s or %s)", unquoted(string(auth)),
 		AuthOAuth2, AuthAPIKey, AuthBasic, AuthCertificate, AuthRaaS)
+}
+
+// unquoted describes a value that failed validation without quoting it:
+// a secret pasted into the wrong field must not reach an error message.
+func unquoted(v string) string {
+	return fmt.Sprintf("a value of %d characters, not shown", len(v))
 }
 
 // RequiredSecrets returns the secret fields the credential's auth type and

@@ -116,7 +116,7 @@ func NewTokenFunc(cred *Credential, client *transport.Client, opts ...GrantOptio
 	case GrantSAML2Bearer:
 		return SAML2BearerGrant(cred, client, opts...)
 	default:
-		return nil, invalidf("credential %s: unknown OAuth grant %q (want %s, %s, %s or %s)", cred.label(), g,
+		return nil, invalidf("credential %s: grant_type is not a known OAuth grant (%s; want %s, %s, %s or %s)", cred.label(), unquoted(g),
 			GrantRefreshToken, GrantClientCredentials, GrantJWTBearer, GrantSAML2Bearer)
 	}
 }

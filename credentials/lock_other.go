@@ -19,3 +19,4 @@ func lockSupported() error {
 func lockFile(*os.File) (bool, error) { return false, lockSupported() }
 
 func unlockFile(*os.File) error { return lockSupported() }
+

@@ -36,3 +36,4 @@ func unlockFile(f *os.File) error {
 		}
 	}
 }
+
