@@ -19,4 +19,3 @@ func lockSupported() error {
 func lockFile(*os.File) (bool, error) { return false, lockSupported() }
 
 func unlockFile(*os.File) error { return lockSupported() }
-

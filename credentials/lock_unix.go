@@ -36,4 +36,3 @@ func unlockFile(f *os.File) error {
 		}
 	}
 }
-
