@@ -221,7 +221,12 @@ func (m *Manager) unseal(ctx context.Context, rec *Record) (*payload, error) {
 	}
 	defer clear(pt)
 	var p payload
-	if err := json.Unmarshal(pt, &p); err != nil {
+	if env.version == envelopeV1 {
+		err = json.Unmarshal(pt, &p)
+	} else {
+		err = p.unmarshalBinary(pt)
+	}
+	if err != nil {
 		return nil, corruptRecord(rec.ID, "sealed payload does not decode")
 	}
 	if p.Secrets == nil {
@@ -236,10 +241,7 @@ func (m *Manager) unseal(ctx context.Context, rec *Record) (*payload, error) {
 // Revision becomes the one the store will give the write, and is bound too.
 func (m *Manager) sealWith(k *Key, rec *Record, p *payload) error {
 	rec.Revision++
-	pt, err := json.Marshal(p)
-	if err != nil {
-		return newErr(errs.CodeInternal, err, "credential %q: encoding the payload", rec.ID)
-	}
+	pt := p.marshalBinary()
 	defer clear(pt)
 	sealed, err := seal(k, pt, rec.binding())
 	if err != nil {
