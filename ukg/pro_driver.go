@@ -41,8 +41,8 @@ func NewPro(ctx context.Context, cred *credentials.Credential, opts ...connector
 	if err != nil {
 		return nil, err
 	}
-	if err := requireSecrets(ProductPro, cred, credentials.AuthRaaS, credentials.KeyUsername, credentials.KeyPassword,
-		credentials.KeyCustomerAPIKey, credentials.KeyAPIKey); err != nil {
+	cred, err = validate(ProductPro, cred)
+	if err != nil {
 		return nil, err
 	}
 	base, err := transport.ParseBaseURL(cred.InstanceURL, o.AllowInsecureLoopback, ProductPro, "instance URL")

@@ -47,8 +47,8 @@ func NewReady(ctx context.Context, cred *credentials.Credential, opts ...connect
 	if err != nil {
 		return nil, err
 	}
-	if err := requireSecrets(ProductReady, cred, credentials.AuthAPIKey, credentials.KeyAPIKey, credentials.KeyUsername,
-		credentials.KeyPassword, "company"); err != nil {
+	cred, err = validate(ProductReady, cred)
+	if err != nil {
 		return nil, err
 	}
 	base, err := transport.ParseBaseURL(cred.InstanceURL, o.AllowInsecureLoopback, ProductReady, "instance URL")
@@ -56,7 +56,7 @@ func NewReady(ctx context.Context, cred *credentials.Credential, opts ...connect
 		return nil, err
 	}
 	d := &readyDriver{Table: table(ProductReady, readyEntities), base: strings.TrimRight(base.String(), "/"), set: set,
-		company: cred.Get("company"), apiKey: cred.Get(credentials.KeyAPIKey), user: cred.Get(credentials.KeyUsername),
+		company: cred.Get(credentials.KeyCompany), apiKey: cred.Get(credentials.KeyAPIKey), user: cred.Get(credentials.KeyUsername),
 		password: cred.Get(credentials.KeyPassword)}
 	plain, err := connkit.NewClient(ProductReady, cred, o, connkit.ClientConfig{
 		DecodeError: func(e *errs.Error, resp *transport.Response) *errs.Error { return decodeReadyError(e, resp.Body) },

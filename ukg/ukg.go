@@ -136,25 +136,22 @@ func (s settings) check(product string, defPage int) (settings, error) {
 	return s, nil
 }
 
-// requireSecrets names every secret key the product needs that the
-// credential lacks, in one INVALID_ARGUMENT error.
-func requireSecrets(product string, cred *credentials.Credential, want credentials.AuthType, keys ...string) error {
+// validate checks the credential for product with the credentials
+// package's per-product declaration (the keys DESIGN's table lists), and
+// returns a copy bound to the product.
+func validate(product string, cred *credentials.Credential) (*credentials.Credential, error) {
 	if cred == nil {
-		return &errs.Error{Code: errs.CodeInvalidArgument, Product: product, Message: "credential is nil"}
+		return nil, &errs.Error{Code: errs.CodeInvalidArgument, Product: product, Message: "credential is nil"}
 	}
-	if cred.AuthType != want {
-		return (&errs.Error{Code: errs.CodeInvalidArgument, Product: product,
-			Message: fmt.Sprintf("%s takes a %s credential, not %q", product, want, cred.AuthType)}).WithDetail("auth_type", string(cred.AuthType))
+	if cred.ProductID != "" && cred.ProductID != product {
+		return nil, (&errs.Error{Code: errs.CodeInvalidArgument, Product: product,
+			Message: fmt.Sprintf("the credential is for %q, not %s", cred.ProductID, product)}).WithDetail("product_id", cred.ProductID)
 	}
-	var missing []string
-	for _, k := range keys {
-		if cred.Get(k) == "" {
-			missing = append(missing, k)
-		}
+	c := cred.Clone()
+	c.ProductID = product
+	if err := c.Validate(); err != nil {
+		e := errs.As(err, product)
+		return nil, e
 	}
-	if len(missing) > 0 {
-		return (&errs.Error{Code: errs.CodeInvalidArgument, Product: product,
-			Message: fmt.Sprintf("the %s credential for %s needs %s", want, product, strings.Join(missing, ", "))}).WithDetail("missing", missing)
-	}
-	return nil
+	return c, nil
 }

@@ -10,10 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
-
-	"golang.org/x/oauth2"
 
 	connectors "github.com/xlr8/connectors"
 	"github.com/xlr8/connectors/credentials"
@@ -35,10 +32,7 @@ type wfmDriver struct {
 	set    settings
 	conn   *connkit.Conn
 
-	user, password, clientID, clientSecret, appKey string
-
-	mu      sync.Mutex
-	refresh string
+	appKey string
 }
 
 var wfmTable = append(append([]*entity(nil), wfmEntities...), &entity{name: "report_executions",
@@ -57,8 +51,8 @@ func NewWFM(ctx context.Context, cred *credentials.Credential, opts ...connector
 	if err != nil {
 		return nil, err
 	}
-	if err := requireSecrets(ProductWFM, cred, credentials.AuthOAuth2, credentials.KeyUsername, credentials.KeyPassword,
-		credentials.KeyClientID, credentials.KeyClientSecret); err != nil {
+	cred, err = validate(ProductWFM, cred)
+	if err != nil {
 		return nil, err
 	}
 	base, err := transport.ParseBaseURL(cred.InstanceURL, o.AllowInsecureLoopback, ProductWFM, "instance URL")
@@ -66,8 +60,7 @@ func NewWFM(ctx context.Context, cred *credentials.Credential, opts ...connector
 		return nil, err
 	}
 	d := &wfmDriver{Table: table(ProductWFM, wfmTable), base: strings.TrimRight(base.String(), "/") + "/api", set: set,
-		user: cred.Get(credentials.KeyUsername), password: cred.Get(credentials.KeyPassword),
-		clientID: cred.Get(credentials.KeyClientID), clientSecret: cred.Get(credentials.KeyClientSecret), appKey: cred.Get("appkey")}
+		appKey: cred.Get(credentials.KeyAppKey)}
 	plain, err := connkit.NewClient(ProductWFM, cred, o, connkit.ClientConfig{
 		DecodeError: func(e *errs.Error, resp *transport.Response) *errs.Error {
 			return decodeWFMError(e, resp.StatusCode, resp.Body)
@@ -85,7 +78,15 @@ func NewWFM(ctx context.Context, cred *credentials.Credential, opts ...connector
 		}
 	}
 	d.plain = plain
-	d.tokens = connkit.TokenAuth(o, plain.Secrets(), d.grant)
+	// The password grant as WFM takes it (credentials.PasswordGrant):
+	// auth_chain OAuthLdapService, the appkey header when the credential
+	// has one, the refresh token first and the password again when it is
+	// rejected (WFM's expire after seven days).
+	grant, err := credentials.PasswordGrant(cred, plain)
+	if err != nil {
+		return nil, err
+	}
+	d.tokens = connkit.TokenAuth(o, plain.Secrets(), grant)
 	d.api = plain.WithAuth(d.tokens)
 	conn, err := connkit.New(d, connkit.Config{Product: ProductWFM, Options: o, Explain: true, Actions: d.actions()})
 	if err != nil {
@@ -93,38 +94,6 @@ func NewWFM(ctx context.Context, cred *credentials.Credential, opts ...connector
 	}
 	d.conn = conn
 	return conn.Port(), nil
-}
-
-// grant fetches an access token: the refresh grant when a refresh token is
-// held (WFM's expire after 7 days), else, or when refresh fails, the
-// password grant with auth_chain OAuthLdapService.
-func (d *wfmDriver) grant(ctx context.Context) (*oauth2.Token, error) {
-	tokenURL := strings.TrimSuffix(d.base, "/api") + "/api/authentication/access_token"
-	d.mu.Lock()
-	rt := d.refresh
-	d.mu.Unlock()
-	if rt != "" {
-		tok, err := d.plain.FetchToken(ctx, tokenURL, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rt},
-			"client_id": {d.clientID}, "client_secret": {d.clientSecret}, "auth_chain": {"OAuthLdapService"}}, nil)
-		if err == nil {
-			return tok, nil
-		}
-		d.mu.Lock()
-		d.refresh = ""
-		d.mu.Unlock()
-	}
-	tok, err := d.plain.FetchToken(ctx, tokenURL, url.Values{"grant_type": {"password"}, "username": {d.user},
-		"password": {d.password}, "client_id": {d.clientID}, "client_secret": {d.clientSecret},
-		"auth_chain": {"OAuthLdapService"}}, nil)
-	if err != nil {
-		return nil, err
-	}
-	if tok.RefreshToken != "" {
-		d.mu.Lock()
-		d.refresh = tok.RefreshToken
-		d.mu.Unlock()
-	}
-	return tok, nil
 }
 
 func (d *wfmDriver) Connect(ctx context.Context) error {
