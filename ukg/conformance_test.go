@@ -26,7 +26,7 @@ func newFake(t *testing.T, cfg fakeukg.Config) *fakeukg.Server {
 
 func proCred(srv *fakeukg.Server) *credentials.Credential {
 	c := srv.Config()
-	return &credentials.Credential{ID: "ukg-pro-test", ProductID: ukg.ProductPro, InstanceURL: srv.URL, AuthType: credentials.AuthRaaS,
+	return &credentials.Credential{ID: "ukg-pro-" + srv.URL, ProductID: ukg.ProductPro, InstanceURL: srv.URL, AuthType: credentials.AuthRaaS,
 		Secrets: credentials.Secrets{"username": c.ProUser, "password": c.ProPassword, "customer_api_key": c.CustomerAPIKey, "api_key": c.UserAPIKey}}
 }
 
@@ -37,12 +37,12 @@ func wfmCred(srv *fakeukg.Server) *credentials.Credential {
 	if c.AppKey != "" {
 		s["appkey"] = c.AppKey
 	}
-	return &credentials.Credential{ID: "ukg-wfm-test", ProductID: ukg.ProductWFM, InstanceURL: srv.URL, AuthType: credentials.AuthOAuth2, Secrets: s}
+	return &credentials.Credential{ID: "ukg-wfm-" + srv.URL, ProductID: ukg.ProductWFM, InstanceURL: srv.URL, AuthType: credentials.AuthOAuth2, Secrets: s}
 }
 
 func readyCred(srv *fakeukg.Server) *credentials.Credential {
 	c := srv.Config()
-	return &credentials.Credential{ID: "ukg-ready-test", ProductID: ukg.ProductReady, InstanceURL: srv.URL, AuthType: credentials.AuthAPIKey,
+	return &credentials.Credential{ID: "ukg-ready-" + srv.URL, ProductID: ukg.ProductReady, InstanceURL: srv.URL, AuthType: credentials.AuthAPIKey,
 		Secrets: credentials.Secrets{"api_key": c.ReadyAPIKey, "username": c.ReadyUser, "password": c.ReadyPassword, "company": c.ReadyCompany}}
 }
 

@@ -61,7 +61,7 @@ func NewReady(ctx context.Context, cred *credentials.Credential, opts ...connect
 	plain, err := connkit.NewClient(ProductReady, cred, o, connkit.ClientConfig{
 		DecodeError: func(e *errs.Error, resp *transport.Response) *errs.Error { return decodeReadyError(e, resp.Body) },
 		ShouldRetry: readyShouldRetry,
-		DefaultRate: 5, DefaultBurst: 5,
+		DefaultRate: 10, DefaultBurst: 10,
 	})
 	if err != nil {
 		return nil, err
