@@ -106,9 +106,6 @@ func parseDate(s string) (connectors.Date, bool) {
 	return connectors.Date{}, false
 }
 
-// ukgDate renders a date as UKG Pro's query parameters take it: MM-DD-YYYY.
-func ukgDate(t time.Time) string { return t.Format("01-02-2006") }
-
 // dottedLookup returns a nested value ("employee.qualifier").
 func dottedLookup(m map[string]any, path string) (any, bool) {
 	var cur any = m
