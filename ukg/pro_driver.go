@@ -33,19 +33,7 @@ type proDriver struct {
 // api_key (the user API key, RaaS's UserAccessKey); the instance URL is the
 // service host, https://service4.ultipro.com.
 func NewPro(ctx context.Context, cred *credentials.Credential, opts ...connectors.Option) (connectors.Connector, error) {
-	o, err := connkit.ResolveOptions(ProductPro, (*proDriver)(nil), opts...)
-	if err != nil {
-		return nil, err
-	}
-	set, err := connkit.VendorSettings[option](o, defaults(), func(f option, s *settings) { f(s) }).check(ProductPro, proDefaultPerPage)
-	if err != nil {
-		return nil, err
-	}
-	cred, err = validate(ProductPro, cred)
-	if err != nil {
-		return nil, err
-	}
-	base, err := transport.ParseBaseURL(cred.InstanceURL, o.AllowInsecureLoopback, ProductPro, "instance URL")
+	o, set, cred, base, err := prologue(ProductPro, (*proDriver)(nil), proDefaultPerPage, cred, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -39,19 +39,7 @@ type readyDriver struct {
 // name); the instance URL is the data center host,
 // https://secure{N}.saashr.com.
 func NewReady(ctx context.Context, cred *credentials.Credential, opts ...connectors.Option) (connectors.Connector, error) {
-	o, err := connkit.ResolveOptions(ProductReady, (*readyDriver)(nil), opts...)
-	if err != nil {
-		return nil, err
-	}
-	set, err := connkit.VendorSettings[option](o, defaults(), func(f option, s *settings) { f(s) }).check(ProductReady, readyDefaultPerPage)
-	if err != nil {
-		return nil, err
-	}
-	cred, err = validate(ProductReady, cred)
-	if err != nil {
-		return nil, err
-	}
-	base, err := transport.ParseBaseURL(cred.InstanceURL, o.AllowInsecureLoopback, ProductReady, "instance URL")
+	o, set, cred, base, err := prologue(ProductReady, (*readyDriver)(nil), readyDefaultPerPage, cred, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -241,13 +229,7 @@ func readyRecords(e *entity, body []byte, types map[string]connectors.FieldType)
 	}
 	var out []connectors.Record
 	for _, s := range sets {
-		for _, te := range s.Entries {
-			if te == nil {
-				continue
-			}
-			te["employee"] = s.Employee
-			out = append(out, typeRecord(te, types))
-		}
+		out = flatten(out, "employee", s.Employee, s.Entries, types)
 	}
 	return out, nil
 }

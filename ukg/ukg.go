@@ -3,12 +3,15 @@ package ukg
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
 	connectors "github.com/xlr8/connectors"
 	"github.com/xlr8/connectors/credentials"
+	"github.com/xlr8/connectors/internal/connkit"
 	"github.com/xlr8/connectors/internal/errs"
+	"github.com/xlr8/connectors/internal/transport"
 )
 
 // The products this package serves.
@@ -154,4 +157,37 @@ func validate(product string, cred *credentials.Credential) (*credentials.Creden
 		return nil, e
 	}
 	return c, nil
+}
+
+// prologue is what each product's New does first, before any I/O: resolve
+// the options (refusing other vendors'), fold and check this package's,
+// validate the credential for the product and parse its instance URL.
+func prologue(product string, owner any, defPage int, cred *credentials.Credential, opts []connectors.Option) (connectors.Options, settings, *credentials.Credential, *url.URL, error) {
+	o, err := connkit.ResolveOptions(product, owner, opts...)
+	if err != nil {
+		return o, settings{}, nil, nil, err
+	}
+	set, err := connkit.VendorSettings[option](o, defaults(), func(f option, s *settings) { f(s) }).check(product, defPage)
+	if err != nil {
+		return o, set, nil, nil, err
+	}
+	if cred, err = validate(product, cred); err != nil {
+		return o, set, nil, nil, err
+	}
+	base, err := transport.ParseBaseURL(cred.InstanceURL, o.AllowInsecureLoopback, product, "instance URL")
+	return o, set, cred, base, err
+}
+
+// flatten makes one record per child, each carrying its parent's value
+// under key (Ready's time entries with their set's employee, WFM's accrual
+// summaries with their employeeId).
+func flatten(out []connectors.Record, key string, parent any, children []map[string]any, types map[string]connectors.FieldType) []connectors.Record {
+	for _, c := range children {
+		if c == nil {
+			continue
+		}
+		c[key] = parent
+		out = append(out, typeRecord(c, types))
+	}
+	return out
 }

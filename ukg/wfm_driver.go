@@ -43,19 +43,7 @@ var wfmTable = append(append([]*entity(nil), wfmEntities...), &entity{name: "rep
 // tenant issues one; the instance URL is the tenant host,
 // https://{tenant}.mykronos.com (the API is under /api).
 func NewWFM(ctx context.Context, cred *credentials.Credential, opts ...connectors.Option) (connectors.Connector, error) {
-	o, err := connkit.ResolveOptions(ProductWFM, (*wfmDriver)(nil), opts...)
-	if err != nil {
-		return nil, err
-	}
-	set, err := connkit.VendorSettings[option](o, defaults(), func(f option, s *settings) { f(s) }).check(ProductWFM, wfmDefaultCount)
-	if err != nil {
-		return nil, err
-	}
-	cred, err = validate(ProductWFM, cred)
-	if err != nil {
-		return nil, err
-	}
-	base, err := transport.ParseBaseURL(cred.InstanceURL, o.AllowInsecureLoopback, ProductWFM, "instance URL")
+	o, set, cred, base, err := prologue(ProductWFM, (*wfmDriver)(nil), wfmDefaultCount, cred, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -406,13 +394,7 @@ func wfmRecords(entity string, body []byte, types map[string]connectors.FieldTyp
 	}
 	var out []connectors.Record
 	for _, emp := range list {
-		for _, s := range emp.Summary {
-			if s == nil {
-				continue
-			}
-			s["employeeId"] = emp.EmployeeID
-			out = append(out, typeRecord(s, types))
-		}
+		out = flatten(out, "employeeId", emp.EmployeeID, emp.Summary, types)
 	}
 	return out, nil
 }
