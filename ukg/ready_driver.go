@@ -123,7 +123,8 @@ func (d *readyDriver) Connect(ctx context.Context) error {
 }
 
 func (d *readyDriver) companyURL(path string) string {
-	return d.base + "/ta/rest/v2/companies/" + url.PathEscape("!"+d.company) + path
+	// The company is its short name after "!", sent as is (not %21).
+	return d.base + "/ta/rest/v2/companies/!" + url.PathEscape(d.company) + path
 }
 
 func (d *readyDriver) Ping(ctx context.Context) (connkit.Ping, error) {

@@ -167,7 +167,8 @@ func (s *Server) readyAuth(next http.HandlerFunc) http.HandlerFunc {
 
 func (s *Server) readyList(w http.ResponseWriter, r *http.Request) {
 	cid := r.PathValue("cid")
-	if cid != "!"+s.cfg.ReadyCompany {
+	// The short name after "!" as the scripts send it, not %21-escaped.
+	if cid != "!"+s.cfg.ReadyCompany || !strings.Contains(r.URL.RawPath+r.URL.Path, "/companies/!") || strings.Contains(r.URL.RawPath, "%21") {
 		readyError(w, http.StatusForbidden, 0, "Company mismatch")
 		return
 	}
