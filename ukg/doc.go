@@ -163,7 +163,9 @@
 // Assumed, to check against a tenant: UKG Pro's maximum per_Page and its
 // REST error bodies (classified by status only); whether => and =< include
 // the day (bounds are widened); the fields of each model beyond those
-// declared (kept as they come). WFM: shift ids unique across batches; the
+// declared (kept as they come). WFM: the fields of a timecard (punches,
+// totals) and of a shift beyond the employee ref and the dates, and shift
+// ids unique across batches; the
 // report execution statuses other than Completed and Failed (read as
 // running); the report execute parameters (DataSource from the Hyperfind,
 // Output Format csv, as teamster sends them). Ready: v2 list paging by page

@@ -137,7 +137,7 @@ func (s *Server) proList(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	res := s.pro.res[s.Path(r)]
-	recs := cloneAll(res.records)
+	recs := res.records // never changed in place: SeedPro and SetPro replace the slice
 	s.mu.Unlock()
 	q := r.URL.Query()
 	page, per := 1, s.cfg.PageSize
