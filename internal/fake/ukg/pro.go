@@ -3,11 +3,12 @@ package ukg
 import (
 	"fmt"
 	"net/http"
-	"net/url"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/xlr8/connectors/internal/fake/kit"
 )
 
 // proResource is one UKG Pro REST collection: its records as the API's JSON
@@ -140,24 +141,13 @@ func (s *Server) proList(w http.ResponseWriter, r *http.Request) {
 	recs := res.records // never changed in place: SeedPro and SetPro replace the slice
 	s.mu.Unlock()
 	q := r.URL.Query()
-	page, per := 1, s.cfg.PageSize
+	if q.Get("per_Page") == "" && q.Get("per_page") != "" {
+		q.Set("per_Page", q.Get("per_page")) // clients send both casings
+	}
 	for name, vals := range q {
 		v := vals[0]
 		switch {
-		case name == "page":
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 {
-				writeJSON(w, http.StatusBadRequest, map[string]any{"message": "The value '" + v + "' is not valid for page."})
-				return
-			}
-			page = n
-		case name == "per_Page" || name == "per_page":
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 {
-				writeJSON(w, http.StatusBadRequest, map[string]any{"message": "The value '" + v + "' is not valid for per_Page."})
-				return
-			}
-			per = min(n, s.cfg.PageSize) // silently capped
+		case name == "page" || name == "per_Page" || name == "per_page":
 		case res.params[name] != "":
 			recs = filterEq(recs, res.params[name], v)
 		case res.dates[name] != "":
@@ -173,35 +163,26 @@ func (s *Server) proList(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	start := (page - 1) * per
-	if start > len(recs) {
-		start = len(recs)
+	// page is 1-based; per_Page above the maximum is silently capped.
+	win, err := kit.PageNumber{PageParam: "page", SizeParam: "per_Page", First: 1, Default: s.cfg.PageSize, Max: s.cfg.PageSize}.Window(q, len(recs))
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"message": err.Error()})
+		return
 	}
-	end := min(start+per, len(recs))
-	last := (len(recs) + per - 1) / per
-	if last == 0 {
-		last = 1
+	last := max(1, (win.N+win.Size-1)/win.Size)
+	link := func(page int, rel string) string {
+		return "<" + s.Relink(r, kit.Absolute, map[string]string{"page": strconv.Itoa(page), "per_Page": strconv.Itoa(win.Size)}) + `>; rel="` + rel + `"`
 	}
-	links := []string{linkTo(r, 1, per, "first"), linkTo(r, last, per, "last")}
-	if page > 1 {
-		links = append(links, linkTo(r, page-1, per, "prev"))
+	// Link rels first/prev/next/last, as brianfreytag/ultipro-sdk-php reads them.
+	links := []string{link(1, "first"), link(last, "last")}
+	if win.Page > 1 {
+		links = append(links, link(win.Page-1, "prev"))
 	}
-	if end < len(recs) {
-		links = append(links, linkTo(r, page+1, per, "next"))
+	if win.More() {
+		links = append(links, link(win.Page+1, "next"))
 	}
 	w.Header().Set("Link", strings.Join(links, ", "))
-	writeJSON(w, http.StatusOK, recs[start:end])
-}
-
-// linkTo builds an absolute Link header entry, the way UKG sends them
-// (brianfreytag/ultipro-sdk-php reads rel first/prev/next/last).
-func linkTo(r *http.Request, page, per int, rel string) string {
-	q := r.URL.Query()
-	q.Del("per_page")
-	q.Set("page", strconv.Itoa(page))
-	q.Set("per_Page", strconv.Itoa(per))
-	u := url.URL{Scheme: "https", Host: r.Host, Path: r.URL.Path, RawQuery: q.Encode()}
-	return "<" + u.String() + `>; rel="` + rel + `"`
+	writeJSON(w, http.StatusOK, recs[win.Start:win.End])
 }
 
 func filterEq(recs []map[string]any, field, v string) []map[string]any {

@@ -5,9 +5,10 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/xlr8/connectors/internal/fake/kit"
 )
 
 // UKG Ready: login and reports as ModernAnimal/tap-ukg-workforce-ready,
@@ -182,20 +183,12 @@ func (s *Server) readyList(w http.ResponseWriter, r *http.Request) {
 	recs := cloneAll(s.ready.lists[rest])
 	s.mu.Unlock()
 	if !s.cfg.ReadyWhole {
-		q := r.URL.Query()
-		page, per := 1, s.cfg.PageSize
-		if v := q.Get("page"); v != "" {
-			if n, err := strconv.Atoi(v); err == nil && n > 0 {
-				page = n
-			}
+		win, err := kit.PageNumber{PageParam: "page", SizeParam: "per_page", First: 1, Default: s.cfg.PageSize, Max: s.cfg.PageSize}.Window(r.URL.Query(), len(recs))
+		if err != nil {
+			readyError(w, http.StatusBadRequest, 0, err.Error())
+			return
 		}
-		if v := q.Get("per_page"); v != "" {
-			if n, err := strconv.Atoi(v); err == nil && n > 0 {
-				per = min(n, s.cfg.PageSize)
-			}
-		}
-		start := min((page-1)*per, len(recs))
-		recs = recs[start:min(start+per, len(recs))]
+		recs = recs[win.Start:win.End]
 	}
 	writeJSON(w, http.StatusOK, map[string]any{key: recs})
 }
