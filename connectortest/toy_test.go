@@ -1,8 +1,10 @@
 package connectortest_test
 
-// A toy vendor and a toy connector built only from the library's shared
-// pieces (transport, pager, connkit), to prove the suite: it passes the
-// well-behaved toy and fails each deliberately broken one.
+// A toy vendor and a hand-written toy connector built from the library's
+// lower pieces (transport, pager, connkit's Lifecycle and Actions), to prove
+// the suite: it passes the well-behaved toy and fails each deliberately
+// broken one (some bugs, such as ignoring Limit, cannot be written on the
+// kit's adapter at all; toydriver_test.go is the same toy as a driver).
 
 import (
 	"context"
@@ -29,6 +31,7 @@ import (
 	"github.com/xlr8/connectors/internal/fake/fault"
 	"github.com/xlr8/connectors/internal/pager"
 	"github.com/xlr8/connectors/internal/transport"
+	"github.com/xlr8/connectors/translate"
 )
 
 // ---- the toy vendor's server ----
@@ -152,6 +155,20 @@ func (s *toyServer) list(w http.ResponseWriter, r *http.Request) {
 		page = append(page, sel)
 	}
 	writeJSON(w, 200, map[string]any{"total": total, "items": page, "offset": offset})
+}
+
+// toyPage is the toy server's page, as a client reads it.
+type toyPage struct {
+	Total int              `json:"total"`
+	Items []map[string]any `json:"items"`
+}
+
+func (p toyPage) records() []connectors.Record {
+	recs := make([]connectors.Record, len(p.Items))
+	for i, it := range p.Items {
+		recs[i] = it
+	}
+	return recs
 }
 
 // ---- the toy connector ----
@@ -294,7 +311,14 @@ func (c *toyConnector) Get(ctx context.Context, q connectors.Query) iter.Seq2[co
 	}
 	cfg := pager.Config{Product: "toy", Query: q, Progress: c.opts.Progress}
 	if residual != nil {
-		return connectors.Errored(&errs.Error{Code: errs.CodeUnsupported, Product: "toy", Message: "toy filters only group = x"})
+		if len(q.Fields) > 0 {
+			return connectors.Errored(&errs.Error{Code: errs.CodeUnsupported, Product: "toy", Message: "toy filters client side only without Fields"})
+		}
+		m, err := translate.NewMatcher(residual)
+		if err != nil {
+			return connectors.Errored(err)
+		}
+		cfg.Filter = m.Filter()
 	}
 	if c.bug == ignoreLimit {
 		cfg.Query.Limit = 0
@@ -318,17 +342,11 @@ func (c *toyConnector) Get(ctx context.Context, q connectors.Query) iter.Seq2[co
 		}
 		u := c.base.JoinPath("/api/items")
 		u.RawQuery = p.Encode()
-		var body struct {
-			Total int              `json:"total"`
-			Items []map[string]any `json:"items"`
-		}
+		var body toyPage
 		if _, err := c.client.GetJSON(ctx, u.String(), nil, &body); err != nil {
 			return pager.Page{}, err
 		}
-		recs := make([]connectors.Record, len(body.Items))
-		for i, it := range body.Items {
-			recs[i] = it
-		}
+		recs := body.records()
 		next := offset + len(body.Items)
 		if c.bug == dropPage && req.Page == 0 {
 			next += len(body.Items) // skips the second page

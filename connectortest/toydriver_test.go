@@ -3,7 +3,8 @@ package connectortest_test
 // The toy vendor as a driver on internal/connkit: what is left of a
 // connector once the kit owns lifecycle, validation, paging, filtering,
 // errors, actions and Explain. It runs over the same toy server as the
-// hand-written toy connector and passes the whole suite.
+// hand-written toy connector (sharing its toyPage wire reader) and passes
+// the whole suite, Explain included.
 
 import (
 	"context"
@@ -122,18 +123,11 @@ func (d *toyDriver) Plan(ctx context.Context, q connectors.Query, s connectors.E
 				p.Set("limit", fmt.Sprint(at.Limit))
 			}
 			u.RawQuery = p.Encode()
-			var body struct {
-				Total int              `json:"total"`
-				Items []map[string]any `json:"items"`
-			}
+			var body toyPage
 			if _, err := d.client.GetJSON(ctx, u.String(), nil, &body); err != nil {
 				return pager.Result{}, err
 			}
-			recs := make([]connectors.Record, len(body.Items))
-			for i, it := range body.Items {
-				recs[i] = it
-			}
-			return pager.Result{Records: recs, Total: int64(body.Total), HasTotal: true}, nil
+			return pager.Result{Records: body.records(), Total: int64(body.Total), HasTotal: true}, nil
 		})}, nil
 }
 
@@ -150,6 +144,10 @@ func TestToyDriverConformance(t *testing.T) {
 }
 
 type toyDriverHarness struct{ toyHarness }
+
+func (h *toyDriverHarness) ActionSamples() map[string]map[string]any {
+	return map[string]map[string]any{"toy.ping": {}}
+}
 
 func (h *toyDriverHarness) Open(ctx context.Context, opts ...connectors.Option) (connectors.Connector, error) {
 	all := append([]connectors.Option{connectors.WithHTTPClient(h.srv.srv.Client())}, opts...)

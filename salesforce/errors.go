@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/xlr8/connectors/internal/connkit"
 	"github.com/xlr8/connectors/internal/errs"
 	"github.com/xlr8/connectors/internal/transport"
 )
@@ -16,27 +17,35 @@ type apiError struct {
 	Fields    []string `json:"fields"`
 }
 
-// codeFor maps Salesforce's errorCode to a portable code: the one place the
-// connector interprets Salesforce's words.
-func codeFor(vendor string, status int) errs.Code {
-	switch vendor {
-	case "MALFORMED_QUERY", "INVALID_FIELD", "INVALID_QUERY_FILTER_OPERATOR", "INVALID_OPERATION",
+// errorMap is Salesforce's error map: its errorCode to a portable code
+// and whether a retry may succeed, the one place the connector interprets
+// Salesforce's words. REQUEST_LIMIT_EXCEEDED is refined by decodeError (the
+// daily quota is not retried, the concurrent-request limit is).
+var errorMap = func() connkit.ErrorMap {
+	m := connkit.ErrorMap{}
+	add := func(c errs.Code, retry bool, codes ...string) {
+		for _, v := range codes {
+			m[v] = connkit.ErrorClass{Code: c, Retryable: retry}
+		}
+	}
+	add(errs.CodeInvalidArgument, false, "MALFORMED_QUERY", "INVALID_FIELD", "INVALID_QUERY_FILTER_OPERATOR", "INVALID_OPERATION",
 		"INVALIDJOB", "INVALIDJOBSTATE", "INVALIDLOCATOR", "INVALIDPARAMETER", "JSON_PARSER_ERROR",
-		"QUERY_TOO_COMPLICATED", "INVALID_QUERY_LOCATOR", "MALFORMED_ID", "INVALID_ID_FIELD":
-		return errs.CodeInvalidArgument
-	case "INVALID_TYPE", "NOT_FOUND", "ENTITY_IS_DELETED":
-		return errs.CodeNotFound
-	case "INSUFFICIENT_ACCESS", "INSUFFICIENT_ACCESS_OR_READONLY", "API_DISABLED_FOR_ORG", "API_CURRENTLY_DISABLED",
-		"FUNCTIONALITY_NOT_ENABLED":
-		return errs.CodePermissionDenied
-	case "INVALID_SESSION_ID", "INVALID_AUTH_HEADER":
-		return errs.CodeUnauthenticated
-	case "REQUEST_LIMIT_EXCEEDED", "API_RESERVE":
-		return errs.CodeRateLimited
-	case "SERVER_UNAVAILABLE", "UNABLE_TO_LOCK_ROW":
-		return errs.CodeUnavailable
-	case "API_VERSION_MISMATCH":
-		return errs.CodeConflict
+		"QUERY_TOO_COMPLICATED", "INVALID_QUERY_LOCATOR", "MALFORMED_ID", "INVALID_ID_FIELD")
+	add(errs.CodeNotFound, false, "INVALID_TYPE", "NOT_FOUND", "ENTITY_IS_DELETED")
+	add(errs.CodePermissionDenied, false, "INSUFFICIENT_ACCESS", "INSUFFICIENT_ACCESS_OR_READONLY", "API_DISABLED_FOR_ORG",
+		"API_CURRENTLY_DISABLED", "FUNCTIONALITY_NOT_ENABLED")
+	add(errs.CodeUnauthenticated, false, "INVALID_SESSION_ID", "INVALID_AUTH_HEADER")
+	add(errs.CodeRateLimited, false, "REQUEST_LIMIT_EXCEEDED", "API_RESERVE")
+	add(errs.CodeUnavailable, true, "SERVER_UNAVAILABLE", "UNABLE_TO_LOCK_ROW")
+	add(errs.CodeConflict, false, "API_VERSION_MISMATCH")
+	return m
+}()
+
+// codeFor maps Salesforce's errorCode to a portable code (errorMap), or
+// the HTTP status's code for a word it does not know.
+func codeFor(vendor string, status int) errs.Code {
+	if c, ok := errorMap[vendor]; ok {
+		return c.Code
 	}
 	return errs.CodeForStatus(status)
 }
@@ -61,8 +70,12 @@ func decodeError(e *errs.Error, resp *transport.Response) *errs.Error {
 	}
 	first := list[0]
 	e.VendorCode = first.ErrorCode
-	e.Code = codeFor(first.ErrorCode, resp.StatusCode)
-	e.Message = e.Message + ": " + first.Message
+	if c, ok := errorMap[first.ErrorCode]; ok {
+		e.Code, e.Retryable = c.Code, c.Retryable
+	} else {
+		e.Code = errs.CodeForStatus(resp.StatusCode)
+	}
+	e.Message = e.Message + ": " + connkit.Bound(first.Message, 2048)
 	if len(first.Fields) > 0 {
 		e = e.WithDetail("fields", first.Fields)
 	}
@@ -81,10 +94,6 @@ func decodeError(e *errs.Error, resp *transport.Response) *errs.Error {
 		if !e.Retryable {
 			e = e.WithDetail("quota", "daily")
 		}
-	case "SERVER_UNAVAILABLE", "UNABLE_TO_LOCK_ROW":
-		e.Retryable = true
-	case "INVALID_SESSION_ID":
-		e.Retryable = false
 	}
 	return e
 }

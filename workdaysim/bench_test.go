@@ -163,9 +163,9 @@ func BenchmarkParallelMixed(b *testing.B) {
 					case mode == "Mixed" && i%8 == 0:
 						var out map[string]any
 						out, err = sim.Execute(ctx, workdaysim.CapRequestTimeOff, map[string]any{"employee_id": emp, "type": "SICK",
-							"start_date": "2026-06-01", "end_date": "2026-06-01", "hours": 1.0, connectors.ParamPrincipal: emp})
+							"start_date": "2026-06-01", "end_date": "2026-06-01", "hours": 1.0, connectors.ParamPrincipal: emp, connectors.ParamType: "HUMAN"})
 						if err == nil {
-							_, err = sim.Execute(ctx, workdaysim.CapCancelTimeOff, map[string]any{"request_id": out["request_id"], connectors.ParamPrincipal: emp})
+							_, err = sim.Execute(ctx, workdaysim.CapCancelTimeOff, map[string]any{"request_id": out["request_id"], connectors.ParamPrincipal: emp, connectors.ParamType: "HUMAN"})
 						}
 					case i%3 == 0:
 						_, err = sim.Execute(ctx, workdaysim.CapGetBalance, map[string]any{"employee_id": emp})

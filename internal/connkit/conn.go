@@ -236,17 +236,19 @@ func (c *Conn) Get(ctx context.Context, q connectors.Query) iter.Seq2[connectors
 }
 
 // CheckQuery returns q's entity schema after checking that q's fields,
-// filter fields and order fields are in it (a dotted name is checked by its
-// first segment only, for vendors with relationship paths).
+// filter fields and order fields are in it (CheckFields).
 func (c *Conn) CheckQuery(ctx context.Context, q connectors.Query) (connectors.EntitySchema, error) {
 	s, err := c.d.Schema(ctx, q.Entity)
 	if err != nil {
 		return s, err
 	}
-	return s, checkFields(s, q)
+	return s, CheckFields(s, q)
 }
 
-func checkFields(s connectors.EntitySchema, q connectors.Query) error {
+// CheckFields checks that q's fields, filter fields and order fields are in
+// s: INVALID_ARGUMENT naming the first that is not (Details "path", "field",
+// "entity").
+func CheckFields(s connectors.EntitySchema, q connectors.Query) error {
 	has := func(name string) bool {
 		_, ok := s.Field(name)
 		return ok
@@ -456,6 +458,22 @@ func (c *Conn) Wrap(err error) error {
 	return e
 }
 
+// prepare is the prologue of a call about q outside a stream: open,
+// validated, connected, checked against the schema (errors wrapped).
+func (c *Conn) prepare(ctx context.Context, q connectors.Query) (connectors.EntitySchema, error) {
+	if err := c.life.Check(); err != nil {
+		return connectors.EntitySchema{}, c.Wrap(err)
+	}
+	if err := q.Validate(); err != nil {
+		return connectors.EntitySchema{}, c.Wrap(err)
+	}
+	if err := c.Connect(ctx); err != nil {
+		return connectors.EntitySchema{}, err
+	}
+	s, err := c.CheckQuery(ctx, q)
+	return s, c.Wrap(err)
+}
+
 // Exports implements connectors.BulkExporter over a BulkDriver; vendors
 // embed it (with *Conn) in their exported connector type.
 type Exports struct{ c *Conn }
@@ -472,18 +490,9 @@ func (c *Conn) Exports() Exports {
 // StartExport validates q against the schema and starts a job.
 func (x Exports) StartExport(ctx context.Context, q connectors.Query) (connectors.JobStatus, error) {
 	c := x.c
-	if err := c.life.Check(); err != nil {
-		return connectors.JobStatus{}, c.Wrap(err)
-	}
-	if err := q.Validate(); err != nil {
-		return connectors.JobStatus{}, c.Wrap(err)
-	}
-	if err := c.Connect(ctx); err != nil {
-		return connectors.JobStatus{}, err
-	}
-	s, err := c.CheckQuery(ctx, q)
+	s, err := c.prepare(ctx, q)
 	if err != nil {
-		return connectors.JobStatus{}, c.Wrap(err)
+		return connectors.JobStatus{}, err
 	}
 	st, err := c.d.(BulkDriver).StartExport(ctx, q, s)
 	return st, c.Wrap(err)
@@ -537,18 +546,9 @@ func (c *Conn) Explains() Explains { return Explains{c} }
 // Explain validates and plans q as Get would, without fetching a page.
 func (x Explains) Explain(ctx context.Context, q connectors.Query) (connectors.Plan, error) {
 	c := x.c
-	if err := c.life.Check(); err != nil {
-		return connectors.Plan{}, c.Wrap(err)
-	}
-	if err := q.Validate(); err != nil {
-		return connectors.Plan{}, c.Wrap(err)
-	}
-	if err := c.Connect(ctx); err != nil {
-		return connectors.Plan{}, err
-	}
-	s, err := c.CheckQuery(ctx, q)
+	s, err := c.prepare(ctx, q)
 	if err != nil {
-		return connectors.Plan{}, c.Wrap(err)
+		return connectors.Plan{}, err
 	}
 	p, err := c.d.Plan(ctx, q, s)
 	if err != nil {
