@@ -68,7 +68,12 @@ type harness struct {
 	seed    func(n int) []map[string]any
 	tokens  func() int
 	secrets func() []string
+	samples map[string]map[string]any
 }
+
+// ActionSamples gives the suite params for every capability, run against
+// the fake and checked against the capabilities' schemas.
+func (h *harness) ActionSamples() map[string]map[string]any { return h.samples }
 
 func (h *harness) Open(ctx context.Context, opts ...connectors.Option) (connectors.Connector, error) {
 	all := append([]connectors.Option{connectors.WithHTTPClient(h.srv.Client()), ukg.WithPageSize(h.srv.Config().PageSize)}, opts...)
@@ -105,7 +110,17 @@ func TestConformancePro(t *testing.T) {
 	connectortest.Run(t, func(ctx context.Context, t *testing.T) (connectortest.Harness, error) {
 		srv := newFake(t, fakeukg.Config{})
 		c := srv.Config()
+		srv.SetReport(latinReport)
+		srv.SeedPro("employee-employment-details", 3)
+		srv.SeedPro("earnings-history-base-elements", 3)
 		return &harness{srv: srv, cred: proCred(srv), entity: "person-details", id: "employeeId", filter: "addressState",
+			samples: map[string]map[string]any{
+				"ukg.pro.execute_report":         {"report_path": latinReport.Path},
+				"ukg.pro.list_available_reports": {},
+				"ukg.pro.get_report_parameters":  {"report_path": latinReport.Path},
+				"ukg.pro.get_employees":          {"status": "A"},
+				"ukg.pro.get_earnings":           {"start_date": "2024-01-01", "end_date": "2024-03-31"},
+			},
 			seed:    func(n int) []map[string]any { return srv.SeedPro("person-details", n) },
 			tokens:  func() int { return -1 },
 			secrets: func() []string { return []string{c.ProPassword, c.CustomerAPIKey, c.UserAPIKey} }}, nil
@@ -117,6 +132,11 @@ func TestConformanceWFM(t *testing.T) {
 		srv := newFake(t, fakeukg.Config{})
 		c := srv.Config()
 		return &harness{srv: srv, cred: wfmCred(srv), entity: "persons", id: "personNumber", filter: "employmentStatus",
+			samples: map[string]map[string]any{
+				"ukg.wfm.get_timecards": {"start_date": "2024-01-01", "end_date": "2024-01-07"},
+				"ukg.wfm.get_schedules": {"start_date": "2024-01-01", "end_date": "2024-01-07"},
+				"ukg.wfm.get_accruals":  {"as_of": "2024-03-31"},
+			},
 			seed:    srv.SeedPersons,
 			tokens:  func() int { return srv.TokenRequests("") },
 			secrets: func() []string { return append([]string{c.WFMPassword, c.WFMClientSecret}, srv.Issued()...) }}, nil
@@ -127,9 +147,15 @@ func TestConformanceReady(t *testing.T) {
 	connectortest.Run(t, func(ctx context.Context, t *testing.T) (connectortest.Harness, error) {
 		srv := newFake(t, fakeukg.Config{})
 		c := srv.Config()
+		srv.SetReadyReport("saved/55", []string{"Employee Id", " Cost Center Full Path"}, [][]string{{"E0001", "/Acme"}})
 		return &harness{srv: srv, cred: readyCred(srv), entity: "employees", id: "id", filter: "ein_name",
+			samples: map[string]map[string]any{"ukg.ready.run_report": {"kind": "saved", "id": "55"}},
 			seed:    srv.SeedReadyEmployees,
 			tokens:  srv.ReadyLogins,
 			secrets: func() []string { return append([]string{c.ReadyAPIKey, c.ReadyPassword}, srv.Issued()...) }}, nil
 	})
+}
+
+func TestFakeSharesNoWireTypes(t *testing.T) {
+	connectortest.NoSharedWire(t, "github.com/xlr8/connectors/ukg", "github.com/xlr8/connectors/internal/fake/ukg")
 }

@@ -260,11 +260,7 @@ func typeAll(raw []map[string]any, types map[string]connectors.FieldType) []conn
 
 // employeeIDs executes the Hyperfind for the range.
 func (d *wfmDriver) employeeIDs(ctx context.Context, from, to connectors.Date) ([]int64, error) {
-	ref := map[string]any{"qualifier": d.set.hyperfind}
-	if n, err := strconv.ParseInt(d.set.hyperfind, 10, 64); err == nil {
-		ref = map[string]any{"id": n}
-	}
-	resp, err := d.post(ctx, "/v1/commons/hyperfind/execute", map[string]any{"hyperfind": ref,
+	resp, err := d.post(ctx, "/v1/commons/hyperfind/execute", map[string]any{"hyperfind": hyperfindRef(d.set.hyperfind),
 		"dateRange": map[string]any{"startDate": from.String(), "endDate": to.String()}})
 	if err != nil {
 		return nil, err
@@ -415,19 +411,109 @@ func (d *wfmDriver) executions(ctx context.Context) ([]map[string]any, error) {
 // BulkDriver: report executions (execute, poll, file) as export jobs.
 
 func (d *wfmDriver) StartExport(ctx context.Context, q connectors.Query, s connectors.EntitySchema) (connectors.JobStatus, error) {
-	name := ""
-	if c, ok := q.Where.(connectors.Cmp); ok && c.Field == "name" && c.Op == connectors.OpEq {
-		name, _ = c.Value.(string)
+	switch s.Entity {
+	case "report_executions":
+		name := ""
+		if c, ok := q.Where.(connectors.Cmp); ok && c.Field == "name" && c.Op == connectors.OpEq {
+			name, _ = c.Value.(string)
+		}
+		if name == "" {
+			return connectors.JobStatus{}, &errs.Error{Code: errs.CodeInvalidArgument,
+				Message: `a WFM report export is Query{Entity: "report_executions", Where: name = 'REPORT'}`}
+		}
+		id, err := d.executeReport(ctx, name)
+		if err != nil {
+			return connectors.JobStatus{}, err
+		}
+		return connectors.JobStatus{ID: jobReport + id, State: connectors.JobQueued, Entity: s.Entity, CreatedAt: time.Now().UTC()}, nil
+	case "persons":
+		if q.Where != nil || len(q.Fields) > 0 {
+			return connectors.JobStatus{}, &errs.Error{Code: errs.CodeUnsupported,
+				Message: "a WFM people export takes no filter or field list; use Get to filter"}
+		}
+		key, state, err := d.startDownload(ctx, q)
+		if err != nil {
+			return connectors.JobStatus{}, err
+		}
+		return connectors.JobStatus{ID: jobDownload + key, State: downloadState(state), VendorState: state, Entity: s.Entity,
+			CreatedAt: time.Now().UTC()}, nil
 	}
-	if s.Entity != "report_executions" || name == "" {
-		return connectors.JobStatus{}, &errs.Error{Code: errs.CodeInvalidArgument,
-			Message: `a WFM export runs a report: Query{Entity: "report_executions", Where: name = 'REPORT'}`}
+	return connectors.JobStatus{}, &errs.Error{Code: errs.CodeUnsupported,
+		Message: "WFM exports are report executions and people Bulk Downloads; read " + s.Entity + " with Get"}
+}
+
+// Job ids say which WFM mechanism runs the job.
+const (
+	jobReport   = "report:"
+	jobDownload = "download:"
+)
+
+func splitJob(jobID string) (kind, id string, err error) {
+	for _, k := range []string{jobReport, jobDownload} {
+		if rest, ok := strings.CutPrefix(jobID, k); ok && rest != "" && strings.Trim(rest, "0123456789") == "" {
+			return k, rest, nil
+		}
 	}
-	id, err := d.executeReport(ctx, name)
+	return "", "", (&errs.Error{Code: errs.CodeInvalidArgument, Message: "not a WFM export job id"}).WithDetail("job_id", errs.Bound(jobID))
+}
+
+// peopleKeys are the Information Access keys of a people Bulk Download,
+// aliased to the apply_read field names (UKG's Information Access keys
+// PEOPLE_PERSON_ID, PEOPLE_PERSON_NUMBER, PEOPLE_FIRST_NAME,
+// PEOPLE_LAST_NAME).
+var peopleKeys = []map[string]string{{"key": "PEOPLE_PERSON_ID", "alias": "personId"}, {"key": "PEOPLE_PERSON_NUMBER", "alias": "personNumber"},
+	{"key": "PEOPLE_FIRST_NAME", "alias": "firstName"}, {"key": "PEOPLE_LAST_NAME", "alias": "lastName"}}
+
+// startDownload submits a Bulk Download (POST /v1/commons/exports/async,
+// 202 with an executionKey) of the Hyperfind's people as of the query's
+// AsOf (today when zero).
+func (d *wfmDriver) startDownload(ctx context.Context, q connectors.Query) (string, string, error) {
+	day := connectors.DateOf(time.Now().UTC())
+	if !q.AsOf.IsZero() {
+		day = connectors.DateOf(q.AsOf)
+	}
+	resp, err := d.post(ctx, "/v1/commons/exports/async", map[string]any{"name": "xlr8-persons-" + day.String(), "type": "DATA",
+		"payload": map[string]any{"select": peopleKeys, "from": map[string]any{"view": 0, "employeeSet": map[string]any{
+			"hyperfind": hyperfindRef(d.set.hyperfind), "dateRange": map[string]any{"startDate": day.String(), "endDate": day.String()}}}}})
 	if err != nil {
-		return connectors.JobStatus{}, err
+		return "", "", err
 	}
-	return connectors.JobStatus{ID: id, State: connectors.JobQueued, Entity: s.Entity, CreatedAt: time.Now().UTC()}, nil
+	return decodeDownload(resp.Body)
+}
+
+func decodeDownload(body []byte) (string, string, error) {
+	var st struct {
+		Status       string      `json:"status"`
+		ExecutionKey json.Number `json:"executionKey"`
+	}
+	if err := decodeJSON(ProductWFM, "the export status", body, &st); err != nil {
+		return "", "", err
+	}
+	if st.ExecutionKey == "" || st.Status == "" {
+		return "", "", &errs.Error{Code: errs.CodeInternal, Message: "the export status has no executionKey or status"}
+	}
+	return st.ExecutionKey.String(), st.Status, nil
+}
+
+// downloadState reads a Bulk Download status: PENDING is documented; the
+// final words are assumed (COMPLETED or SUCCESSFUL, FAILED or ERROR).
+func downloadState(s string) connectors.JobState {
+	switch strings.ToUpper(s) {
+	case "COMPLETED", "SUCCESSFUL", "SUCCESS":
+		return connectors.JobComplete
+	case "FAILED", "ERROR":
+		return connectors.JobFailed
+	case "PENDING", "QUEUED":
+		return connectors.JobQueued
+	}
+	return connectors.JobRunning
+}
+
+func hyperfindRef(ref string) map[string]any {
+	if n, err := strconv.ParseInt(ref, 10, 64); err == nil {
+		return map[string]any{"id": n}
+	}
+	return map[string]any{"qualifier": ref}
 }
 
 func (d *wfmDriver) executeReport(ctx context.Context, name string) (string, error) {
@@ -451,6 +537,31 @@ func (d *wfmDriver) executeReport(ctx context.Context, name string) (string, err
 }
 
 func (d *wfmDriver) ExportStatus(ctx context.Context, jobID string) (connectors.JobStatus, error) {
+	kind, id, err := splitJob(jobID)
+	if err != nil {
+		return connectors.JobStatus{}, err
+	}
+	if kind == jobDownload {
+		resp, err := d.api.Get(ctx, d.base+"/v1/commons/exports/"+id+"/status", http.Header{"Accept": {"application/json"}})
+		if err != nil {
+			return connectors.JobStatus{}, err
+		}
+		_, state, err := decodeDownload(resp.Body)
+		if err != nil {
+			return connectors.JobStatus{}, err
+		}
+		st := connectors.JobStatus{ID: jobID, Entity: "persons", State: downloadState(state), VendorState: state}
+		if st.State == connectors.JobFailed {
+			st.Err = (&errs.Error{Code: errs.CodeInternal, Message: "the WFM Bulk Download failed"}).WithDetail("status", errs.Bound(state))
+		}
+		return st, nil
+	}
+	st, err := d.executionStatus(ctx, id)
+	st.ID = jobID
+	return st, err
+}
+
+func (d *wfmDriver) executionStatus(ctx context.Context, jobID string) (connectors.JobStatus, error) {
 	list, err := d.executions(ctx)
 	if err != nil {
 		return connectors.JobStatus{}, err
@@ -511,12 +622,23 @@ func (d *wfmDriver) waitExecution(ctx context.Context, jobID string) error {
 
 // openFile streams a finished execution's CSV file.
 func (d *wfmDriver) openFile(ctx context.Context, jobID string) (*transport.StreamResponse, error) {
-	return d.api.Stream(ctx, &transport.Request{Method: http.MethodGet, URL: d.base + "/v1/platform/report_executions/" + url.PathEscape(jobID) + "/file",
-		Header: http.Header{"Accept": {"text/csv"}}})
+	kind, id, err := splitJob(jobID)
+	if err != nil {
+		return nil, err
+	}
+	u := d.base + "/v1/platform/report_executions/" + id + "/file"
+	if kind == jobDownload {
+		u = d.base + "/v1/commons/exports/" + id + "/file"
+	}
+	return d.api.Stream(ctx, &transport.Request{Method: http.MethodGet, URL: u, Header: http.Header{"Accept": {"text/csv"}}})
 }
 
 func (d *wfmDriver) ExportResults(ctx context.Context, jobID string) iter.Seq2[connectors.Record, error] {
 	return func(yield func(connectors.Record, error) bool) {
+		if _, _, err := splitJob(jobID); err != nil {
+			yield(nil, err)
+			return
+		}
 		if err := d.waitExecution(ctx, jobID); err != nil {
 			yield(nil, err)
 			return
@@ -555,10 +677,11 @@ func (d *wfmDriver) Native(ctx context.Context, native string) (*connkit.Plan, e
 	}
 	return &connkit.Plan{Entity: "report", Native: name, Calls: -1,
 		Fetch: reportFetch(d.set.pageSize, func(ctx context.Context) (*spooled, error) {
-			id, err := d.executeReport(ctx, name)
+			raw, err := d.executeReport(ctx, name)
 			if err != nil {
 				return nil, err
 			}
+			id := jobReport + raw
 			if err := d.waitExecution(ctx, id); err != nil {
 				return nil, err
 			}

@@ -224,7 +224,7 @@ func TestWFMPagingByPageNumber(t *testing.T) {
 
 func TestWFMMultiReadShapesAnd413(t *testing.T) {
 	srv := newFake(t, fakeukg.Config{MaxEmployees: 3, AppKey: "app-key-1", RequireAppKey: true})
-	srv.SeedPersons(10) // 8 not terminated: the All Home Hyperfind's employees
+	srv.SeedPersons(8) // the Hyperfind's employees
 	c := open(t, srv, wfmCred(srv))
 	ctx := t.Context()
 	week := connectors.And{connectors.Ge("startDate", connectors.DateOf(time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC))),

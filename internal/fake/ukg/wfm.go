@@ -15,12 +15,13 @@ import (
 // keboola/component-ex-ukg-wfm (cassettes, src/client/resources.py).
 
 type wfmState struct {
-	persons  []map[string]any
-	execs    map[int]*wfmExec
-	nextExec int
-	reports  map[string]string
-	batches  []int
-	bodies   map[string]int
+	persons   []map[string]any
+	execs     map[int]*wfmExec
+	downloads map[int]*wfmDownload
+	nextExec  int
+	reports   map[string]string
+	batches   []int
+	bodies    map[string]int
 }
 
 type wfmExec struct {
@@ -31,6 +32,7 @@ type wfmExec struct {
 
 func (st *wfmState) init() {
 	st.execs = map[int]*wfmExec{}
+	st.downloads = map[int]*wfmDownload{}
 	st.nextExec = 1000
 	st.reports = map[string]string{}
 	st.bodies = map[string]int{}
@@ -127,6 +129,9 @@ func (s *Server) routeWFM() {
 	s.HandleFunc("POST /api/v1/platform/reports/{name}/execute", s.wfmAuth(s.wfmExecute))
 	s.HandleFunc("GET /api/v1/platform/report_executions", s.wfmAuth(s.wfmExecutions))
 	s.HandleFunc("GET /api/v1/platform/report_executions/{id}/file", s.wfmAuth(s.wfmFile))
+	s.HandleFunc("POST /api/v1/commons/exports/async", s.wfmAuth(s.wfmExportSubmit))
+	s.HandleFunc("GET /api/v1/commons/exports/{id}/status", s.wfmAuth(s.wfmExportStatus))
+	s.HandleFunc("GET /api/v1/commons/exports/{id}/file", s.wfmAuth(s.wfmExportFile))
 }
 
 func wfmError(w http.ResponseWriter, status int, code, msg string, details map[string]any) {
@@ -223,9 +228,6 @@ func (s *Server) wfmHyperfind(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	refs := make([]map[string]any, 0, len(s.wfm.persons))
 	for _, p := range s.wfm.persons {
-		if p["employmentStatus"] == "Terminated" && body.Hyperfind.Qualifier != "All People" {
-			continue
-		}
 		refs = append(refs, map[string]any{"id": p["personId"], "qualifier": p["personNumber"]})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"count": len(refs), "result": map[string]any{"refs": refs}})
@@ -462,4 +464,108 @@ func (s *Server) wfmFile(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/csv")
 	_, _ = w.Write([]byte(body))
+}
+
+// Bulk Downloads (POST /v1/commons/exports/async): UKG's "submit bulk
+// downloads" documentation shows the submit body and the PENDING answer
+// with HTTP 202; the later status words are the fake's (IN_PROGRESS,
+// COMPLETED), and the file is the Information Access select as CSV with
+// the aliases as headers. The people keys it serves are PEOPLE_PERSON_ID,
+// PEOPLE_PERSON_NUMBER, PEOPLE_FIRST_NAME and PEOPLE_LAST_NAME.
+
+type wfmDownload struct {
+	polls int
+	csv   string
+}
+
+var peopleColumns = map[string]string{"PEOPLE_PERSON_ID": "personId", "PEOPLE_PERSON_NUMBER": "personNumber",
+	"PEOPLE_FIRST_NAME": "firstName", "PEOPLE_LAST_NAME": "lastName"}
+
+func (s *Server) wfmExportSubmit(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Name    string `json:"name"`
+		Type    string `json:"type"`
+		Payload struct {
+			Select []struct {
+				Key   string `json:"key"`
+				Alias string `json:"alias,omitempty"`
+			} `json:"select"`
+			From struct {
+				View        int `json:"view"`
+				EmployeeSet struct {
+					Hyperfind wfmRef       `json:"hyperfind"`
+					DateRange wfmDateRange `json:"dateRange"`
+				} `json:"employeeSet"`
+			} `json:"from"`
+			Options map[string]any `json:"options,omitempty"`
+		} `json:"payload"`
+	}
+	if err := strictJSON(r, &body); err != nil {
+		unrecognized(w, err)
+		return
+	}
+	if body.Type != "DATA" || len(body.Payload.Select) == 0 {
+		wfmError(w, http.StatusBadRequest, "", "type DATA and a select are required", nil)
+		return
+	}
+	var header []string
+	var fields []string
+	for _, sel := range body.Payload.Select {
+		f, ok := peopleColumns[sel.Key]
+		if !ok {
+			wfmError(w, http.StatusBadRequest, "", "unknown key "+sel.Key, nil)
+			return
+		}
+		name := sel.Alias
+		if name == "" {
+			name = sel.Key
+		}
+		header = append(header, name)
+		fields = append(fields, f)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var b strings.Builder
+	b.WriteString(strings.Join(header, ",") + "\r\n")
+	for _, p := range s.wfm.persons {
+		row := make([]string, len(fields))
+		for i, f := range fields {
+			row[i] = fmt.Sprint(p[f])
+		}
+		b.WriteString(strings.Join(row, ",") + "\r\n")
+	}
+	s.wfm.nextExec++
+	s.wfm.downloads[s.wfm.nextExec] = &wfmDownload{csv: b.String()}
+	writeJSON(w, http.StatusAccepted, map[string]any{"status": "PENDING", "message": "The request is being processed.", "nextPing": "60",
+		"executionKey": s.wfm.nextExec})
+}
+
+func (s *Server) wfmExportStatus(w http.ResponseWriter, r *http.Request) {
+	id, _ := strconv.Atoi(r.PathValue("id"))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	dl := s.wfm.downloads[id]
+	if dl == nil {
+		wfmError(w, http.StatusNotFound, "", "Export not found", nil)
+		return
+	}
+	status := "COMPLETED"
+	if dl.polls < s.cfg.WorkingPolls {
+		dl.polls++
+		status = "IN_PROGRESS"
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"status": status, "executionKey": id})
+}
+
+func (s *Server) wfmExportFile(w http.ResponseWriter, r *http.Request) {
+	id, _ := strconv.Atoi(r.PathValue("id"))
+	s.mu.Lock()
+	dl := s.wfm.downloads[id]
+	s.mu.Unlock()
+	if dl == nil {
+		wfmError(w, http.StatusNotFound, "", "Export not found", nil)
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv")
+	_, _ = w.Write([]byte(dl.csv))
 }
