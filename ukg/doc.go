@@ -87,12 +87,18 @@
 // Employee sets come from the Hyperfind (WithHyperfind, default "All
 // Home"), sent in batches (WithEmployeeBatch, default 500); a 413 halves the
 // batch and sends the same employees again. These POSTs are reads, marked
-// Idempotent. The connector is a connectors.BulkExporter over report
-// executions: StartExport(Query{Entity: "report_executions", Where: name =
-// 'REPORT'}) runs POST /v1/platform/reports/{name}/execute, ExportStatus
+// Idempotent. The connector is a connectors.BulkExporter over WFM's two
+// asynchronous mechanisms (the job id says which: "report:N" or
+// "download:N"). StartExport(Query{Entity: "report_executions", Where: name
+// = 'REPORT'}) runs POST /v1/platform/reports/{name}/execute, ExportStatus
 // reads status.qualifier (Completed, Failed with apiOutputError.errorCode),
-// ExportResults waits and streams the file's CSV. Query runs a report by
-// name the same way.
+// ExportResults waits and streams the file's CSV.
+// StartExport(Query{Entity: "persons"}) submits a Bulk Download (POST
+// /v1/commons/exports/async, type DATA, the Information Access keys
+// PEOPLE_PERSON_ID, PEOPLE_PERSON_NUMBER, PEOPLE_FIRST_NAME and
+// PEOPLE_LAST_NAME aliased to the persons field names, the Hyperfind's
+// employees as of AsOf), polls /v1/commons/exports/{key}/status and streams
+// /v1/commons/exports/{key}/file. Query runs a report by name.
 //
 // # UKG Ready
 //
@@ -167,7 +173,8 @@
 // totals) and of a shift beyond the employee ref and the dates, and shift
 // ids unique across batches; the
 // report execution statuses other than Completed and Failed (read as
-// running); the report execute parameters (DataSource from the Hyperfind,
+// running) and the Bulk Download statuses after PENDING (COMPLETED or
+// SUCCESSFUL, FAILED or ERROR); the report execute parameters (DataSource from the Hyperfind,
 // Output Format csv, as teamster sends them). Ready: v2 list paging by page
 // and per_page (the reviewed clients read whole lists; a list sent whole,
 // or a page 2 that repeats page 1, is read once), the "!" company prefix,
