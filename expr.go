@@ -244,8 +244,82 @@ func Normalize(e Expr) Expr {
 // on every comparison, a known operator, a list for in, a string for
 // contains and starts_with, a supported value kind everywhere. The error is
 // INVALID_ARGUMENT and names the offending part.
+//
+// It also refuses an expression nested deeper than MaxExprDepth, counted as
+// the parsers count it, before looking at anything else: a caller-built
+// expression gets the same bound as a parsed one, and nothing downstream
+// (compiles, matchers) ever walks a pathological tree.
 func ValidateExpr(e Expr) error {
+	if d, ok := exprDepth(e, MaxExprDepth); !ok {
+		return invalidf("where", "where: expression nested deeper than %d levels (at least %d)", MaxExprDepth, d)
+	}
 	return validateExpr(e, "where")
+}
+
+// MaxExprDepth is the deepest nesting an expression may have: the limit of
+// the translate parsers, which count one level for the whole expression,
+// one per NOT and one per parenthesised group. An AND directly inside an
+// OR needs no parentheses and so adds no level.
+const MaxExprDepth = 200
+
+// exprDepth returns the nesting depth of e as the parsers count it, and
+// false as soon as it passes limit (without walking further), so that it
+// costs at most the size of the first limit+1 levels of every branch.
+func exprDepth(e Expr, limit int) (int, bool) {
+	type frame struct {
+		e     Expr
+		level int
+	}
+	root := 1
+	if _, ok := e.(Not); ok {
+		root = 2
+	}
+	stack := []frame{{e, root}}
+	deepest := root
+	for len(stack) > 0 {
+		f := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if f.level > deepest {
+			deepest = f.level
+		}
+		if f.level > limit {
+			return f.level, false
+		}
+		// The level of child c of parent p: an And directly under an Or is
+		// the parser's same level; every other And/Or child is a
+		// parenthesised group, one level down; a Not is one level down and
+		// its And/Or operand one more (its parentheses).
+		push := func(list []Expr, parentOr bool) {
+			for _, c := range list {
+				lvl := f.level
+				switch c.(type) {
+				case And:
+					if !parentOr {
+						lvl++
+					}
+				case Or:
+					lvl++
+				case Not:
+					lvl++
+				}
+				stack = append(stack, frame{c, lvl})
+			}
+		}
+		switch x := f.e.(type) {
+		case And:
+			push([]Expr(x), false)
+		case Or:
+			push([]Expr(x), true)
+		case Not:
+			lvl := f.level
+			switch x.X.(type) {
+			case And, Or, Not:
+				lvl++
+			}
+			stack = append(stack, frame{x.X, lvl})
+		}
+	}
+	return deepest, true
 }
 
 func validateExpr(e Expr, path string) error {

@@ -64,6 +64,9 @@ const (
 	GrantClientCredentials = "client_credentials"
 	GrantJWTBearer         = "jwt_bearer"
 	GrantSAML2Bearer       = "saml2_bearer"
+	// GrantPassword is the resource owner password grant (RFC 6749
+	// section 4.3), as UKG Pro WFM uses it.
+	GrantPassword = "password"
 )
 
 // Secrets holds a credential's secret fields. It never prints its values:
@@ -104,11 +107,17 @@ func (c *Credential) Get(key string) string {
 	return strings.TrimSpace(c.Secrets[key])
 }
 
-// Grant returns the OAuth grant the credential uses (refresh_token when the
-// grant_type secret is empty).
+// Grant returns the OAuth grant the credential uses: the grant_type
+// secret; when it is empty, the one grant its product declares (password
+// for ukg_wfm), else refresh_token.
 func (c *Credential) Grant() string {
 	if g := c.Get(KeyGrantType); g != "" {
 		return g
+	}
+	if c != nil {
+		if g := productGrant(c.ProductID); g != "" {
+			return g
+		}
 	}
 	return GrantRefreshToken
 }
@@ -137,7 +146,7 @@ func (c *Credential) SecretValues() []string {
 // secrets, so scrubbing them would only mangle messages.
 func isMetadataKey(k string) bool {
 	switch k {
-	case KeyGrantType, KeyTokenURL, KeyTenant, KeyAudience, KeyCertFile, KeyKeyFile:
+	case KeyGrantType, KeyTokenURL, KeyTenant, KeyAudience, KeyCertFile, KeyKeyFile, KeyAuthChain, KeySAPClient:
 		return true
 	}
 	return false
@@ -156,9 +165,11 @@ func required(auth AuthType, grant string) ([]string, error) {
 			return []string{KeyClientID, KeyTokenURL, KeyPrivateKey, KeySubject}, nil
 		case GrantSAML2Bearer:
 			return []string{KeyClientID, KeyTokenURL, KeyPrivateKey, KeySubject, KeyCompanyID}, nil
+		case GrantPassword:
+			return []string{KeyClientID, KeyClientSecret, KeyTokenURL, KeyUsername, KeyPassword}, nil
 		}
-		return nil, fmt.Errorf("unknown OAuth grant %q (want %s, %s, %s or %s)", grant,
-			GrantRefreshToken, GrantClientCredentials, GrantJWTBearer, GrantSAML2Bearer)
+		return nil, fmt.Errorf("grant_type is not a known OAuth grant (%s; want %s, %s, %s, %s or %s)", unquoted(grant),
+			GrantRefreshToken, GrantClientCredentials, GrantJWTBearer, GrantSAML2Bearer, GrantPassword)
 	case AuthAPIKey:
 		return []string{KeyAPIKey, KeyAPISecret}, nil
 	case AuthBasic:
@@ -171,8 +182,14 @@ func required(auth AuthType, grant string) ([]string, error) {
 		return nil, fmt.Errorf("auth type is empty (want %s, %s, %s, %s or %s)",
 			AuthOAuth2, AuthAPIKey, AuthBasic, AuthCertificate, AuthRaaS)
 	}
-	return nil, fmt.Errorf("unknown auth type %q (want %s, %s, %s, %s or %s)", auth,
+	return nil, fmt.Errorf("auth type is not a known one (%s; want %s, %s, %s, %s or %s)", unquoted(string(auth)),
 		AuthOAuth2, AuthAPIKey, AuthBasic, AuthCertificate, AuthRaaS)
+}
+
+// unquoted describes a value that failed validation without quoting it:
+// a secret pasted into the wrong field must not reach an error message.
+func unquoted(v string) string {
+	return fmt.Sprintf("a value of %d characters, not shown", len(v))
 }
 
 // RequiredSecrets returns the secret fields the credential's auth type and
@@ -184,35 +201,34 @@ func RequiredSecrets(auth AuthType, grant string) ([]string, error) {
 	return required(auth, grant)
 }
 
-// Validate checks the fields the auth type needs and names every missing one
-// in a single INVALID_ARGUMENT error (Details["missing"] lists them). It does
-// not check product-specific fields: the vendor's New does.
+// Validate checks the fields the credential needs and names every missing
+// one in a single INVALID_ARGUMENT error (Details["missing"] lists them).
+// For a declared product (see RegisterProduct; every product of DESIGN's
+// table is) that is what the product reads for the auth type and grant:
+// "ukg_ready with api_key needs company", and an auth type or grant the
+// product does not take is refused. For any other product it is what the
+// auth type and grant need.
 func (c *Credential) Validate() error {
 	if c == nil {
 		return &errs.Error{Code: errs.CodeInvalidArgument, Message: "credential is nil"}
 	}
-	need, err := required(c.AuthType, c.Grant())
+	need, pa, err := c.need()
 	if err != nil {
 		return &errs.Error{Code: errs.CodeInvalidArgument, Message: "credential " + c.label() + ": " + err.Error()}
 	}
-	var missing []string
-	for _, k := range need {
-		if c.Get(k) == "" {
-			missing = append(missing, k)
-		}
-	}
 	if c.Status != "" && c.Status != StatusActive && c.Status != StatusExpired && c.Status != StatusRevoked {
 		return &errs.Error{Code: errs.CodeInvalidArgument,
-			Message: fmt.Sprintf("credential %s: unknown status %q", c.label(), c.Status)}
+			Message: fmt.Sprintf("credential %s: unknown status (%s)", c.label(), unquoted(string(c.Status)))}
 	}
-	if len(missing) > 0 {
+	if missing := c.missing(need); len(missing) > 0 {
 		what := string(c.AuthType)
 		if c.AuthType == AuthOAuth2 {
 			what += " (" + c.Grant() + " grant)"
 		}
-		return (&errs.Error{Code: errs.CodeInvalidArgument,
-			Message: fmt.Sprintf("credential %s: %s needs %s", c.label(), what, strings.Join(missing, ", "))}).
-			WithDetail("missing", missing)
+		if pa != nil {
+			what = c.ProductID + " with " + what
+		}
+		return validationErr(c, what, missing)
 	}
 	return nil
 }
@@ -347,7 +363,7 @@ func (s Secrets) LogValue() slog.Value { return slog.StringValue(s.String()) }
 
 func knownGrant(g string) bool {
 	switch g {
-	case GrantRefreshToken, GrantClientCredentials, GrantJWTBearer, GrantSAML2Bearer:
+	case GrantRefreshToken, GrantClientCredentials, GrantJWTBearer, GrantSAML2Bearer, GrantPassword:
 		return true
 	}
 	return false

@@ -34,14 +34,38 @@
 //	             client_credentials grant:      client_id, client_secret, token_url
 //	             jwt_bearer grant:              client_id, token_url, private_key, subject
 //	             saml2_bearer grant:            client_id, token_url, private_key, subject, company_id
+//	             password grant:                client_id, client_secret, token_url, username, password
 //	             (the grant is chosen by the grant_type secret)
 //	api_key      api_key, api_secret
 //	basic        username, password
 //	certificate  cert_file, key_file, passphrase
 //	raas         api_key, username, password, customer_api_key
 //
-// Vendors read further fields (tenant, company_id ...); each vendor package's
-// documentation lists them.
+// # Per-product validation
+//
+// The list above is the rule for a product nobody declared. A product's
+// declaration (RegisterProduct: its auth types, the grant of each OAuth
+// one, the keys required and read, defaults, the token path) replaces it,
+// so that validation names exactly what that product misses and accepts
+// what it needs and nothing more. This package declares the products of
+// the design's table itself, so that validation is per product even in a
+// host that does not link the vendor package; a vendor package may
+// declare its product again in its init (the dependency order stays
+// credentials < connectors < vendors):
+//
+//	salesforce                 oauth2: refresh_token, client_credentials or jwt_bearer, as above
+//	workday_hcm, workday_fins  oauth2 refresh_token: client_id, client_secret, token_url, refresh_token;
+//	                           basic: username, password (tenant, report_owner read when set)
+//	oracle_hcm, oracle_erp     basic; oauth2 client_credentials (scope) or jwt_bearer
+//	sap_sf                     basic (username user@companyId); oauth2 saml2_bearer: client_id, company_id,
+//	                           user_id (or subject), private_key, token_url
+//	sap_s4                     basic, oauth2 client_credentials or certificate (sap_client read when set)
+//	ukg_pro                    raas: username, password, customer_api_key, api_key
+//	ukg_wfm                    oauth2 password (the default grant): username, password, client_id,
+//	                           client_secret; token_url or the instance URL (token path
+//	                           /api/authentication/access_token); appkey sent when set; auth_chain
+//	                           defaults to OAuthLdapService
+//	ukg_ready                  api_key: api_key, username, password, company (no api_secret)
 //
 // # OAuth grants
 //
@@ -56,6 +80,10 @@
 //	                    client_secret (and scope, if the credential has one). A rotated refresh
 //	                    token is used from then on.
 //	client_credentials  ClientCredentialsGrant: client_id, client_secret (and scope).
+//	password            PasswordGrant (UKG WFM): grant_type=password with username, password,
+//	                    client_id, client_secret, auth_chain, and the appkey header when set; a
+//	                    returned refresh token is used first (grant_type=refresh_token), and a
+//	                    rejected one (WFM's expire after seven days) means logging in again.
 //	jwt_bearer          JWTBearerGrant (RFC 7523, Salesforce): a JWT signed RS256 with private_key
 //	                    (PEM PKCS#1 or PKCS#8, RSA >= 2048 bits); iss=client_id, sub=subject,
 //	                    aud = the audience field, else token_url's scheme://host; exp 3 minutes

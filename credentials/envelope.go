@@ -2,28 +2,36 @@ package credentials
 
 import (
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/binary"
 
 	"github.com/xlr8/connectors/internal/errs"
 )
 
-// The sealed envelope, version 1:
+// The sealed envelope, version 2 (written by this version):
 //
 //	"XC"          2 bytes, magic
-//	0x01          1 byte, version (1: AES-256-GCM)
+//	0x02          1 byte, version (2: AES-256-GCM with key check and revision)
 //	n             1 byte, length of the key id (1..64)
 //	key id        n bytes
+//	key check     8 bytes, the key's check value (see Key)
 //	nonce         12 bytes, fresh from crypto/rand for every seal
 //	ciphertext    the sealed payload followed by the 16-byte GCM tag
 //
 // The additional data authenticated with it is the header (magic through key
-// id) followed by the record's binding (see Record.binding): the credential
-// id, project, product, instance URL, auth type, status and timestamps.
-// Changing any of them, the header or the ciphertext, or moving the
-// ciphertext onto another credential, makes the envelope fail to open.
+// check) followed by the record's binding (see Record.binding): the
+// credential id, project, product, instance URL, auth type, status,
+// timestamps and revision. Changing any of them, the header or the
+// ciphertext, or moving the ciphertext onto another credential or onto
+// another revision of the same one, makes the envelope fail to open. A key
+// whose check value differs from the envelope's is a wrong key (ErrWrongKey),
+// not tampering.
+//
+// Version 1 (read, never written) has no key check and binds no revision.
 const (
 	envelopeMagic   = "XC"
 	envelopeV1      = 1
+	envelopeV2      = 2
 	envelopeNonce   = 12
 	envelopeTag     = 16
 	envelopeMinSize = len(envelopeMagic) + 2 + 1 + envelopeNonce + envelopeTag
@@ -33,7 +41,8 @@ const (
 type envelope struct {
 	version    byte
 	keyID      string
-	header     []byte // magic .. key id: part of the additional data
+	header     []byte // magic .. key check: part of the additional data
+	check      []byte // the key check value (version 2)
 	nonce      []byte
 	ciphertext []byte // with the tag
 }
@@ -45,28 +54,39 @@ func parseEnvelope(b []byte) (envelope, error) {
 		return envelope{}, newErr(errs.CodeInternal, ErrCorrupt, "sealed secrets: not an envelope (bad magic or too short: %d bytes)", len(b))
 	}
 	v := b[2]
-	if v != envelopeV1 {
+	switch {
+	case v == 0:
+		return envelope{}, newErr(errs.CodeInternal, ErrCorrupt, "sealed secrets: envelope version 0")
+	case v > envelopeV2:
 		return envelope{}, errs.Newf(errs.CodeUnsupported,
-			"sealed secrets use envelope version %d; this library reads version 1 (was the record written by a newer version?)", v)
+			"sealed secrets use envelope version %d; this library reads versions 1 and 2 (was the record written by a newer version?)", v)
 	}
 	n := int(b[3])
 	if n == 0 || n > maxKeyIDLen {
 		return envelope{}, newErr(errs.CodeInternal, ErrCorrupt, "sealed secrets: key id length %d out of range", n)
 	}
-	if len(b) < 4+n+envelopeNonce+envelopeTag {
+	hlen := 4 + n
+	if v == envelopeV2 {
+		hlen += keyCheckLen
+	}
+	if len(b) < hlen+envelopeNonce+envelopeTag {
 		return envelope{}, newErr(errs.CodeInternal, ErrCorrupt, "sealed secrets: envelope truncated (%d bytes)", len(b))
 	}
 	id := string(b[4 : 4+n])
 	if checkKeyID(id) != nil {
 		return envelope{}, newErr(errs.CodeInternal, ErrCorrupt, "sealed secrets: malformed key id")
 	}
-	return envelope{
+	e := envelope{
 		version:    v,
 		keyID:      id,
-		header:     b[:4+n],
-		nonce:      b[4+n : 4+n+envelopeNonce],
-		ciphertext: b[4+n+envelopeNonce:],
-	}, nil
+		header:     b[:hlen],
+		nonce:      b[hlen : hlen+envelopeNonce],
+		ciphertext: b[hlen+envelopeNonce:],
+	}
+	if v == envelopeV2 {
+		e.check = b[4+n : hlen]
+	}
+	return e, nil
 }
 
 // envelopeKeyID returns the key id of an envelope without opening it.
@@ -78,18 +98,20 @@ func envelopeKeyID(b []byte) (string, error) {
 	return e.keyID, nil
 }
 
-// seal encrypts plaintext under k with a fresh random nonce, binding the
-// header and binding as additional data.
+// seal encrypts plaintext under k with a fresh random nonce, in a version 2
+// envelope, binding the header and binding (Record.binding) as additional
+// data.
 func seal(k *Key, plaintext, binding []byte) ([]byte, error) {
 	if k == nil {
 		return nil, newErr(errs.CodeInvalidArgument, ErrNoKey, "sealing: no key")
 	}
-	hlen := 4 + len(k.id)
+	hlen := 4 + len(k.id) + keyCheckLen
 	out := make([]byte, hlen+envelopeNonce, hlen+envelopeNonce+len(plaintext)+envelopeTag)
 	copy(out, envelopeMagic)
-	out[2] = envelopeV1
+	out[2] = envelopeV2
 	out[3] = byte(len(k.id))
 	copy(out[4:], k.id)
+	copy(out[4+len(k.id):], k.check[:])
 	nonce := out[hlen : hlen+envelopeNonce]
 	if _, err := rand.Read(nonce); err != nil {
 		return nil, newErr(errs.CodeInternal, err, "sealing: reading a random nonce")
@@ -100,10 +122,15 @@ func seal(k *Key, plaintext, binding []byte) ([]byte, error) {
 }
 
 // open authenticates and decrypts the envelope with k, which must be the
-// key its header names.
+// key its header names; binding must be the record's binding for the
+// envelope's version (Record.bindingFor).
 func (e envelope) open(k *Key, binding []byte) ([]byte, error) {
 	if k == nil || k.id != e.keyID {
 		return nil, newErr(errs.CodeUnauthenticated, ErrWrongKey, "sealed secrets need key %q", e.keyID)
+	}
+	if e.check != nil && subtle.ConstantTimeCompare(e.check, k.check[:]) != 1 {
+		return nil, newErr(errs.CodeUnauthenticated, ErrWrongKey,
+			"sealed secrets need key %q, and the key with that id is a different key (a key id reused for other key material?)", e.keyID)
 	}
 	aad := make([]byte, 0, len(e.header)+len(binding))
 	aad = append(append(aad, e.header...), binding...)

@@ -34,7 +34,7 @@ func TestSealOpenRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if env.keyID != k.ID() || env.version != envelopeV1 {
+	if env.keyID != k.ID() || env.version != envelopeV2 {
 		t.Fatalf("header: key %q version %d", env.keyID, env.version)
 	}
 	got, err := env.open(k, rec.binding())
@@ -119,29 +119,30 @@ func TestOpenWithWrongKey(t *testing.T) {
 	_, err = env.open(k2, rec.binding())
 	wantErr(t, err, errs.CodeUnauthenticated, ErrWrongKey)
 
-	// Same id, other material: authentication fails.
+	// Same id, other material: the key check tells a wrong key.
 	raw := bytes.Repeat([]byte{7}, KeySize)
 	impostor, err := NewKey(k1.ID(), raw)
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, err = env.open(impostor, rec.binding())
-	wantErr(t, err, errs.CodeInternal, ErrTampered)
+	wantErr(t, err, errs.CodeUnauthenticated, ErrWrongKey)
 }
 
 func TestParseEnvelopeRejects(t *testing.T) {
 	k := mustKey(t)
 	good, _ := seal(k, []byte("x"), nil)
 	future := bytes.Clone(good)
-	future[2] = 2
+	future[2] = 3
 	cases := map[string][]byte{
 		"empty":       nil,
 		"magic only":  []byte("XC"),
 		"bad magic":   append([]byte("YC"), good[2:]...),
 		"zero key id": append([]byte{'X', 'C', 1, 0}, make([]byte, 40)...),
 		"long key id": append([]byte{'X', 'C', 1, 200}, make([]byte, 300)...),
-		"truncated":   good[:4+len(k.ID())+envelopeNonce],
-		"no tag":      good[:4+len(k.ID())+envelopeNonce+5],
+		"truncated":   good[:4+len(k.ID())+keyCheckLen+envelopeNonce],
+		"no tag":      good[:4+len(k.ID())+keyCheckLen+envelopeNonce+5],
+		"version 0":   append([]byte{'X', 'C', 0}, good[3:]...),
 	}
 	for name, b := range cases {
 		if _, err := parseEnvelope(b); err == nil {

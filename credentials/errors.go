@@ -35,6 +35,11 @@ var (
 	// ErrCorrupt: a stored record cannot be read: a torn or garbled file, a
 	// checksum mismatch. Code INTERNAL.
 	ErrCorrupt error = sentinel("stored credential record is corrupt")
+	// ErrRollback: the store holds an older revision of the record than one
+	// it has already served (a record file restored from a backup, a
+	// replica behind): using it could bring back a retired refresh token or
+	// a revoked credential. Code INTERNAL.
+	ErrRollback error = sentinel("stored credential record is older than one already seen (rolled back)")
 )
 
 // sentinel is a cause whose text is safe to print.

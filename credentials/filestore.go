@@ -9,10 +9,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -37,9 +39,26 @@ import (
 // it). Tampering with the sealed secrets or the metadata bound to them is
 // caught when the Manager opens the envelope (ErrTampered).
 //
-// Get reads the record's one file and reuses the parsed record when the
-// bytes are unchanged, so it costs one small read whatever the number of
-// credentials. The folder is created with mode 0700 if missing.
+// Get stats the record's file and reuses the parsed record while the file
+// is unchanged (same file, size, modification and change times), so it
+// costs one stat whatever the number of credentials; a changed file (or one
+// modified too recently for its times to be trusted) is read again and
+// reparsed only if its bytes changed. The folder is created with mode 0700
+// if missing.
+//
+// Rollback: next to each record the store keeps its revision in a small
+// file (.<id>.rev, written with the record, before the folder is synced),
+// and remembers in memory the highest revision it has served. A record
+// file older than either (restored from a backup) is refused with an
+// INTERNAL error wrapping ErrRollback, and Update will not build on it: a
+// retired refresh token or a revoked credential does not come back.
+// Restoring the whole folder, revision files included, cannot be told
+// from the real thing. Delete removes a record's revision file too, so
+// that its id can be reused.
+//
+// FileStore implements RefreshLocker with a per-credential lock file
+// (.<id>.refresh, flock): refreshes of one credential are serialised
+// across every process sharing the folder.
 type FileStore struct {
 	dir  string
 	lock *os.File
@@ -47,6 +66,7 @@ type FileStore struct {
 
 	cmu   sync.RWMutex
 	cache map[string]cachedRecord
+	seen  map[string]uint64 // highest revision served or written, per id
 
 	// midWrite, when set (tests), runs after half of a record file is
 	// written, before it is synced and renamed into place.
@@ -54,15 +74,28 @@ type FileStore struct {
 }
 
 type cachedRecord struct {
-	raw []byte
-	rec *Record
+	info    os.FileInfo
+	raw     []byte
+	rec     *Record
+	trusted bool // info is old enough that any later change alters it
 }
 
-var _ Store = (*FileStore)(nil)
+// racyWindow: a file modified less than this long before it was read may
+// be modified again without its times changing (coarse file system
+// clocks), so its cached parse is checked against its bytes until it is
+// older.
+const racyWindow = 2 * time.Second
+
+var (
+	_ Store         = (*FileStore)(nil)
+	_ RefreshLocker = (*FileStore)(nil)
+)
 
 const (
 	fileFormat  = "xlr8-credential/1"
 	fileSuffix  = ".json"
+	revSuffix   = ".rev"
+	lockSuffix  = ".refresh"
 	tempPrefix  = ".tmp-"
 	lockName    = ".lock"
 	maxIDLength = 128
@@ -85,7 +118,7 @@ func OpenFileStore(dir string) (*FileStore, error) {
 	if err != nil {
 		return nil, fsErr(err, "opening lock file in %s", dir)
 	}
-	s := &FileStore{dir: dir, lock: lf, cache: map[string]cachedRecord{}}
+	s := &FileStore{dir: dir, lock: lf, cache: map[string]cachedRecord{}, seen: map[string]uint64{}}
 	// Temporary files left by a process that died mid-write: no writer is
 	// running while we hold the lock, so every one of them is abandoned.
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -157,31 +190,97 @@ func (s *FileStore) Get(ctx context.Context, id string) (*Record, error) {
 	return s.read(id)
 }
 
-// read returns the record with the id, reusing the cached parse when the
-// file's bytes have not changed.
+// read returns the record with the id: the cached parse while the file's
+// stat is unchanged and trusted, else the file read again (reparsed only if
+// its bytes changed), checked against the highest revision known.
 func (s *FileStore) read(id string) (*Record, error) {
 	p := s.path(id)
-	raw, err := os.ReadFile(p)
+	s.cmu.RLock()
+	c, cached := s.cache[id]
+	seen := s.seen[id] // before the file: a write renames first, then records
+	s.cmu.RUnlock()
+	if cached && c.trusted {
+		if fi, err := os.Stat(p); err == nil && sameFile(fi, c.info) {
+			return c.rec, nil
+		}
+	}
+	known := max(seen, s.readRevision(id)) // the revision file before the record, as written after it
+	f, err := os.Open(p)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, notFound(id)
 		}
 		return nil, fsErr(err, "reading %s", p)
 	}
-	s.cmu.RLock()
-	c, ok := s.cache[id]
-	s.cmu.RUnlock()
-	if ok && bytes.Equal(c.raw, raw) {
-		return c.rec, nil
-	}
-	rec, err := decodeFile(p, id, raw)
+	defer f.Close()
+	fi, err := f.Stat()
 	if err != nil {
-		return nil, err
+		return nil, fsErr(err, "reading %s", p)
 	}
+	raw, err := readFileOfSize(f, fi.Size())
+	if err != nil {
+		return nil, fsErr(err, "reading %s", p)
+	}
+	rec := c.rec
+	if !cached || !bytes.Equal(c.raw, raw) {
+		if rec, err = decodeFile(p, id, raw); err != nil {
+			return nil, err
+		}
+	}
+	if rec.Revision < known {
+		return nil, newErr(errs.CodeInternal, ErrRollback,
+			"credential file %s holds revision %d, older than revision %d already written or served (restored from a backup?); Delete it and store the credential again",
+			p, rec.Revision, known)
+	}
+	trusted := fi.ModTime().Before(time.Now().Add(-racyWindow))
 	s.cmu.Lock()
-	s.cache[id] = cachedRecord{raw: raw, rec: rec}
+	s.cache[id] = cachedRecord{info: fi, raw: raw, rec: rec, trusted: trusted}
+	if rec.Revision > s.seen[id] {
+		s.seen[id] = rec.Revision
+	}
 	s.cmu.Unlock()
 	return rec, nil
+}
+
+// sameFile reports whether two stats are of the same, unchanged file: same
+// device and inode, size, modification time and (where the system has one)
+// change time, which a restore cannot set back.
+func sameFile(a, b os.FileInfo) bool {
+	return os.SameFile(a, b) && a.Size() == b.Size() && a.ModTime().Equal(b.ModTime()) && sameChangeTime(a, b)
+}
+
+// readFileOfSize reads a file of the given size (and any growth past it).
+func readFileOfSize(f *os.File, size int64) ([]byte, error) {
+	buf := make([]byte, 0, size+1)
+	for {
+		n, err := f.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+	}
+}
+
+func (s *FileStore) revisionPath(id string) string { return filepath.Join(s.dir, "."+id+revSuffix) }
+
+// readRevision returns the revision recorded next to the record: 0 when
+// there is none or it cannot be read (it never makes a good record fail).
+func (s *FileStore) readRevision(id string) uint64 {
+	b, err := os.ReadFile(s.revisionPath(id))
+	if err != nil {
+		return 0
+	}
+	n, err := strconv.ParseUint(strings.TrimSpace(string(b)), 10, 64)
+	if err != nil {
+		return 0
+	}
+	return n
 }
 
 type fileEnvelope struct {
@@ -211,7 +310,11 @@ func decodeFile(path, id string, raw []byte) (*Record, error) {
 		return nil, corrupt(path, "not a complete JSON document (%d bytes): %s", len(raw), jsonProblem(err))
 	}
 	if f.Format != fileFormat {
-		if strings.HasPrefix(f.Format, "xlr8-credential/") {
+		// The marker is not covered by the checksum: only a well-formed
+		// later version ("xlr8-credential/" and a number above 1, no
+		// leading zero) reads as written by a newer library; anything else
+		// is damage.
+		if v, ok := strings.CutPrefix(f.Format, "xlr8-credential/"); ok && laterVersion(v) {
 			return nil, errs.Newf(errs.CodeUnsupported, "credential file %s has format %q; this library reads %q (written by a newer version?)",
 				path, f.Format, fileFormat)
 		}
@@ -229,6 +332,18 @@ func decodeFile(path, id string, raw []byte) (*Record, error) {
 		return nil, corrupt(path, "record id %q does not match its file name", rec.ID)
 	}
 	return rec, nil
+}
+
+func laterVersion(v string) bool {
+	if v == "" || len(v) > 6 || v[0] == '0' {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		if v[i] < '0' || v[i] > '9' {
+			return false
+		}
+	}
+	return v != "1"
 }
 
 // jsonProblem describes a decoding error without quoting the input.
@@ -277,7 +392,7 @@ func (s *FileStore) List(ctx context.Context, projectID string) ([]*Record, erro
 		switch {
 		case errs.CodeOf(err) == errs.CodeNotFound:
 			continue // deleted since ReadDir
-		case errors.Is(err, ErrCorrupt) || errs.CodeOf(err) == errs.CodeUnsupported:
+		case errors.Is(err, ErrCorrupt) || errors.Is(err, ErrRollback) || errs.CodeOf(err) == errs.CodeUnsupported:
 			bad = append(bad, id)
 			continue
 		case err != nil:
@@ -370,12 +485,33 @@ func (s *FileStore) write(id string, rec *Record) error {
 	if err := f.Close(); err != nil {
 		return fsErr(err, "closing %s", tmp)
 	}
+	// The revision file is written before the rename and renamed after it,
+	// so that it never names a revision the record file does not hold yet;
+	// the folder sync below makes both durable. It is not synced itself:
+	// lost in a crash it reads as 0, which weakens the rollback check and
+	// never fails a good record.
+	revTmp := filepath.Join(s.dir, tempPrefix+"rev-"+id+"-"+hex.EncodeToString(rnd[:]))
+	revErr := os.WriteFile(revTmp, []byte(strconv.FormatUint(rec.Revision, 10)+"\n"), 0o600)
 	if err := os.Rename(tmp, final); err != nil {
+		os.Remove(revTmp)
 		return fsErr(err, "renaming %s into place", tmp)
 	}
 	ok = true
+	if revErr == nil {
+		if os.Rename(revTmp, s.revisionPath(id)) != nil {
+			os.Remove(revTmp)
+		}
+	}
+	fi, statErr := os.Stat(final)
 	s.cmu.Lock()
-	s.cache[id] = cachedRecord{raw: data, rec: rec}
+	if statErr == nil {
+		s.cache[id] = cachedRecord{info: fi, raw: data, rec: rec}
+	} else {
+		delete(s.cache, id)
+	}
+	if rec.Revision > s.seen[id] {
+		s.seen[id] = rec.Revision
+	}
 	s.cmu.Unlock()
 	return s.syncDir()
 }
@@ -405,11 +541,61 @@ func (s *FileStore) Delete(ctx context.Context, id string) error {
 			}
 			return fsErr(err, "removing %s", p)
 		}
+		if err := os.Remove(s.revisionPath(id)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fsErr(err, "removing %s", s.revisionPath(id))
+		}
 		s.cmu.Lock()
 		delete(s.cache, id)
+		delete(s.seen, id)
 		s.cmu.Unlock()
 		return s.syncDir()
 	})
+}
+
+// LockRefresh runs fn holding the credential's refresh lock: an exclusive
+// flock on .<id>.refresh, which every process sharing the folder takes
+// around its read-refresh-write of the credential (see RefreshLocker). The
+// kernel releases it if the holder dies. The lock file is left in place.
+func (s *FileStore) LockRefresh(ctx context.Context, id string, fn func(ctx context.Context) error) error {
+	if err := validID(id); err != nil {
+		return err
+	}
+	p := filepath.Join(s.dir, "."+id+lockSuffix)
+	f, err := os.OpenFile(p, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fsErr(err, "opening %s", p)
+	}
+	defer f.Close()
+	if err := waitLock(ctx, f, p); err != nil {
+		return err
+	}
+	defer unlockFile(f)
+	return fn(ctx)
+}
+
+// waitLock takes an exclusive flock on f, polling with a growing pause,
+// no longer than ctx allows.
+func waitLock(ctx context.Context, f *os.File, path string) error {
+	wait := time.Millisecond
+	for {
+		got, err := lockFile(f)
+		if err != nil {
+			return fsErr(err, "locking %s", path)
+		}
+		if got {
+			return nil
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return errs.FromContext(ctx.Err(), "", "waiting for the lock "+path)
+		case <-t.C:
+		}
+		if wait < 20*time.Millisecond {
+			wait *= 2
+		}
+	}
 }
 
 // locked runs fn holding this process's writer mutex and the folder's
@@ -423,25 +609,8 @@ func (s *FileStore) locked(ctx context.Context, fn func() error) error {
 	if s.lock == nil {
 		return invalidf("credentials file store %s is closed", s.dir)
 	}
-	wait := time.Millisecond
-	for {
-		got, err := lockFile(s.lock)
-		if err != nil {
-			return fsErr(err, "locking %s", filepath.Join(s.dir, lockName))
-		}
-		if got {
-			break
-		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return errs.FromContext(ctx.Err(), "", "waiting for the credentials store lock")
-		case <-t.C:
-		}
-		if wait < 20*time.Millisecond {
-			wait *= 2
-		}
+	if err := waitLock(ctx, s.lock, filepath.Join(s.dir, lockName)); err != nil {
+		return err
 	}
 	defer unlockFile(s.lock)
 	return fn()

@@ -10,6 +10,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -58,38 +59,45 @@ func WithGrantClock(now func() time.Time) GrantOption {
 }
 
 func grantSetup(cred *Credential, client *transport.Client, grant string, opts []GrantOption) (*grantConfig, *url.URL, error) {
+	cfg, u, _, err := grantSetupFor(cred, client, grant, opts)
+	return cfg, u, err
+}
+
+// grantSetupFor checks the credential for the grant (its product's
+// declaration when it has one) and resolves the token URL.
+func grantSetupFor(cred *Credential, client *transport.Client, grant string, opts []GrantOption) (*grantConfig, *url.URL, *ProductAuth, error) {
 	cfg := &grantConfig{now: time.Now}
 	for _, o := range opts {
 		o(cfg)
 	}
 	if cred == nil {
-		return nil, nil, invalidf("OAuth grant: credential is nil")
+		return nil, nil, nil, invalidf("OAuth grant: credential is nil")
 	}
 	if client == nil {
-		return nil, nil, invalidf("OAuth grant for credential %s: no transport client", cred.label())
+		return nil, nil, nil, invalidf("OAuth grant for credential %s: no transport client", cred.label())
 	}
 	if cred.AuthType != AuthOAuth2 {
-		return nil, nil, invalidf("credential %s uses auth type %q, not oauth2: it has no OAuth grant", cred.label(), cred.AuthType)
+		return nil, nil, nil, invalidf("credential %s uses auth type %s, not oauth2: it has no OAuth grant", cred.label(), unquoted(string(cred.AuthType)))
 	}
+	var pa *ProductAuth
 	need, _ := required(AuthOAuth2, grant)
-	var missing []string
-	for _, k := range need {
-		if cred.Get(k) == "" {
-			missing = append(missing, k)
+	if cred.Grant() == grant {
+		if n, p, err := cred.need(); err == nil && p != nil {
+			need, pa = n, p
 		}
 	}
-	if len(missing) > 0 {
-		return nil, nil, invalidf("credential %s: the %s grant needs %s", cred.label(), grant, strings.Join(missing, ", ")).
+	if missing := cred.missing(need); len(missing) > 0 {
+		return nil, nil, nil, invalidf("credential %s: the %s grant needs %s", cred.label(), grant, strings.Join(missing, ", ")).
 			WithDetail("missing", missing)
 	}
-	u, err := url.Parse(cred.Get(KeyTokenURL))
+	u, err := url.Parse(cred.tokenURL(pa))
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return nil, nil, invalidf("credential %s: token_url is not an absolute http(s) URL", cred.label())
+		return nil, nil, nil, invalidf("credential %s: token_url is not an absolute http(s) URL", cred.label())
 	}
 	// Every secret of the credential is scrubbed from whatever the client
 	// logs or returns, including an endpoint echoing it back.
 	client.Secrets().Add(cred.SecretValues()...)
-	return cfg, u, nil
+	return cfg, u, pa, nil
 }
 
 // NewTokenFunc returns the token function for the credential's OAuth grant
@@ -115,9 +123,11 @@ func NewTokenFunc(cred *Credential, client *transport.Client, opts ...GrantOptio
 		return JWTBearerGrant(cred, client, opts...)
 	case GrantSAML2Bearer:
 		return SAML2BearerGrant(cred, client, opts...)
+	case GrantPassword:
+		return PasswordGrant(cred, client, opts...)
 	default:
-		return nil, invalidf("credential %s: unknown OAuth grant %q (want %s, %s, %s or %s)", cred.label(), g,
-			GrantRefreshToken, GrantClientCredentials, GrantJWTBearer, GrantSAML2Bearer)
+		return nil, invalidf("credential %s: grant_type is not a known OAuth grant (%s; want %s, %s, %s, %s or %s)", cred.label(), unquoted(g),
+			GrantRefreshToken, GrantClientCredentials, GrantJWTBearer, GrantSAML2Bearer, GrantPassword)
 	}
 }
 
@@ -164,6 +174,87 @@ func (g *refreshGrant) fetch(ctx context.Context) (*oauth2.Token, error) {
 		if g.refresh == rt {
 			g.refresh = tok.RefreshToken
 		}
+		g.mu.Unlock()
+	}
+	return tok, nil
+}
+
+// PasswordGrant returns the token function of the resource owner password
+// grant (RFC 6749 section 4.3) as UKG Pro WFM uses it: username, password,
+// client_id, client_secret and auth_chain (the product's default,
+// OAuthLdapService for ukg_wfm, when the secret is not set) posted to the
+// token URL (token_url, or the product's token path under InstanceURL),
+// with the appkey header when the credential has one. A refresh token the
+// endpoint returned (persisted by Manager.TokenSource) is used first, with
+// grant_type=refresh_token and the same client fields; when it is
+// rejected (WFM's expire after seven days) the function logs in with the
+// password again.
+func PasswordGrant(cred *Credential, client *transport.Client, opts ...GrantOption) (transport.TokenFunc, error) {
+	_, u, pa, err := grantSetupFor(cred, client, GrantPassword, opts)
+	if err != nil {
+		return nil, err
+	}
+	g := &passwordGrant{client: client, tokenURL: u.String(), username: cred.Get(KeyUsername), password: cred.Get(KeyPassword),
+		base: url.Values{"client_id": {cred.Get(KeyClientID)}}, refresh: cred.Get(KeyRefreshToken)}
+	if s := cred.Get(KeyClientSecret); s != "" {
+		g.base.Set("client_secret", s)
+	}
+	if ac := cred.value(pa, KeyAuthChain); ac != "" {
+		g.base.Set("auth_chain", ac)
+	}
+	if s := cred.Get(KeyScope); s != "" {
+		g.base.Set("scope", s)
+	}
+	if k := cred.Get(KeyAppKey); k != "" {
+		g.header = http.Header{"Appkey": {k}}
+	}
+	return g.fetch, nil
+}
+
+type passwordGrant struct {
+	client                       *transport.Client
+	tokenURL, username, password string
+	base                         url.Values
+	header                       http.Header
+	mu                           sync.Mutex
+	refresh                      string
+}
+
+func (g *passwordGrant) fetch(ctx context.Context) (*oauth2.Token, error) {
+	g.mu.Lock()
+	rt := g.refresh
+	g.mu.Unlock()
+	if rt != "" {
+		form := cloneValues(g.base)
+		form.Set("grant_type", GrantRefreshToken)
+		form.Set("refresh_token", rt)
+		tok, err := g.client.FetchToken(ctx, g.tokenURL, form, g.header)
+		if err == nil {
+			if tok.RefreshToken == "" {
+				tok.RefreshToken = rt // WFM's refresh returns none: the old one stays good
+			}
+			return tok, nil
+		}
+		if errs.CodeOf(err) != errs.CodeUnauthenticated || ctx.Err() != nil {
+			return nil, err
+		}
+		g.mu.Lock()
+		if g.refresh == rt {
+			g.refresh = ""
+		}
+		g.mu.Unlock()
+	}
+	form := cloneValues(g.base)
+	form.Set("grant_type", GrantPassword)
+	form.Set("username", g.username)
+	form.Set("password", g.password)
+	tok, err := g.client.FetchToken(ctx, g.tokenURL, form, g.header)
+	if err != nil {
+		return nil, err
+	}
+	if tok.RefreshToken != "" {
+		g.mu.Lock()
+		g.refresh = tok.RefreshToken
 		g.mu.Unlock()
 	}
 	return tok, nil
@@ -256,7 +347,11 @@ func SAML2BearerGrant(cred *Credential, client *transport.Client, opts ...GrantO
 		return nil, err
 	}
 	tokenURL := u.String()
-	params := samlParams{issuer: cred.Get(KeyClientID), nameID: cred.Get(KeySubject), recipient: tokenURL,
+	nameID := cred.Get(KeySubject)
+	if nameID == "" {
+		nameID = cred.Get(KeyUserID) // DESIGN's name for the SuccessFactors user
+	}
+	params := samlParams{issuer: cred.Get(KeyClientID), nameID: nameID, recipient: tokenURL,
 		audience: aud, apiKey: cred.Get(KeyClientID), lifetime: samlLifetime}
 	if err := params.check(); err != nil {
 		return nil, invalidf("credential %s: %s", cred.label(), err.Error())

@@ -139,6 +139,7 @@ type tokenServer struct {
 	expiresIn  int
 	calls      int
 	forms      []url.Values
+	appkeys    []string
 	issued     []string
 	verifyJWT  *rsa.PublicKey
 	verifySAML *rsa.PublicKey
@@ -165,7 +166,7 @@ func (s *tokenServer) Calls() int {
 }
 
 func (s *tokenServer) serve(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost || r.URL.Path != "/oauth/token" {
+	if r.Method != http.MethodPost || (r.URL.Path != "/oauth/token" && r.URL.Path != "/api/authentication/access_token") {
 		http.NotFound(w, r)
 		return
 	}
@@ -180,6 +181,7 @@ func (s *tokenServer) serve(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	s.calls++
 	s.forms = append(s.forms, r.PostForm)
+	s.appkeys = append(s.appkeys, r.Header.Get("appkey"))
 	if s.override != nil {
 		s.override(w, r.PostForm)
 		return
@@ -206,6 +208,18 @@ func (s *tokenServer) serve(w http.ResponseWriter, r *http.Request) {
 			s.refresh[next] = true
 			resp["refresh_token"] = next
 		}
+	case "password": // UKG WFM's login
+		if f.Get("client_id") != testClientID || f.Get("client_secret") != testClientSecret {
+			reject("invalid_client", "unknown client")
+			return
+		}
+		if f.Get("username") != "wfm-user" || f.Get("password") != testPassword || f.Get("auth_chain") != "OAuthLdapService" {
+			reject("invalid_grant", "bad user credentials")
+			return
+		}
+		next := "SECRET-wfm-refresh-" + randHex(6)
+		s.refresh[next] = true
+		resp["refresh_token"] = next
 	case "client_credentials":
 		if f.Get("client_id") != testClientID || f.Get("client_secret") != testClientSecret {
 			reject("invalid_client", "unknown client")

@@ -38,7 +38,14 @@ const maxKeyIDLen = 64
 type Key struct {
 	id   string
 	aead cipher.AEAD
+	// check is the key's check value (the first bytes of AES of a zero
+	// block), written into every envelope, so that a different key under
+	// the same id is told from tampering. It reveals nothing usable about
+	// the key.
+	check [keyCheckLen]byte
 }
+
+const keyCheckLen = 8
 
 // NewKey builds a key from 32 bytes of key material. An empty id derives
 // one from the material (a one-way fingerprint, "k1-" and 16 hex digits), so
@@ -64,7 +71,11 @@ func NewKey(id string, raw []byte) (*Key, error) {
 	if err != nil {
 		return nil, newErr(errs.CodeInvalidArgument, ErrBadKey, "credentials key: GCM setup failed")
 	}
-	return &Key{id: id, aead: aead}, nil
+	k := &Key{id: id, aead: aead}
+	var zero, out [aes.BlockSize]byte
+	block.Encrypt(out[:], zero[:])
+	copy(k.check[:], out[:keyCheckLen])
+	return k, nil
 }
 
 // ParseKey decodes a base64 key (the form of XLR8_CREDENTIALS_KEY) and

@@ -65,7 +65,7 @@ func TestNoSecretLeaks(t *testing.T) {
 
 	creds := map[string]*Credential{
 		"basic":  basicCred("p"),
-		"apikey": {ProjectID: "p", ProductID: "ukg_ready", AuthType: AuthAPIKey, Secrets: Secrets{KeyAPIKey: "SECRET-apikey-77", KeyAPISecret: testAPISecret}},
+		"apikey": {ProjectID: "p", ProductID: "example_api", AuthType: AuthAPIKey, Secrets: Secrets{KeyAPIKey: "SECRET-apikey-77", KeyAPISecret: testAPISecret}},
 		"oauth":  oauthCred("p", srv.URL()),
 		"jwt": {ProjectID: "p", ProductID: "salesforce", AuthType: AuthOAuth2, Secrets: Secrets{KeyGrantType: GrantJWTBearer,
 			KeyClientID: testClientID, KeyTokenURL: srv.URL(), KeyPrivateKey: pemKey, KeySubject: "SECRET-subject@acme.com"}},

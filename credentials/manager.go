@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -23,6 +24,7 @@ import (
 // several processes) may share one FileStore.
 type Manager struct {
 	store         Store
+	locker        RefreshLocker // the store's, if it has one
 	keys          KeyProvider
 	logger        *slog.Logger
 	hostLogger    *slog.Logger
@@ -101,6 +103,9 @@ func NewManager(store Store, keys KeyProvider, opts ...Option) (*Manager, error)
 	}
 	m := &Manager{store: typedStore{store}, keys: keys, now: time.Now, usage: time.Minute,
 		keyCache: map[string]*Key{}, sources: map[string]*tokenState{}}
+	if l, ok := store.(RefreshLocker); ok {
+		m.locker = l
+	}
 	for _, o := range opts {
 		if o != nil {
 			o(m)
@@ -210,13 +215,18 @@ func (m *Manager) unseal(ctx context.Context, rec *Record) (*payload, error) {
 	if err != nil {
 		return nil, withID(err, rec.ID)
 	}
-	pt, err := env.open(k, rec.binding())
+	pt, err := env.open(k, rec.bindingFor(env.version))
 	if err != nil {
 		return nil, withID(err, rec.ID)
 	}
 	defer clear(pt)
 	var p payload
-	if err := json.Unmarshal(pt, &p); err != nil {
+	if env.version == envelopeV1 {
+		err = json.Unmarshal(pt, &p)
+	} else {
+		err = p.unmarshalBinary(pt)
+	}
+	if err != nil {
 		return nil, corruptRecord(rec.ID, "sealed payload does not decode")
 	}
 	if p.Secrets == nil {
@@ -226,12 +236,12 @@ func (m *Manager) unseal(ctx context.Context, rec *Record) (*payload, error) {
 }
 
 // sealWith seals p into rec under k; every metadata field must be final,
-// since they are bound to the envelope.
+// since they are bound to the envelope. rec is the record being written
+// by an Update function (a copy of the current one, or a new one): its
+// Revision becomes the one the store will give the write, and is bound too.
 func (m *Manager) sealWith(k *Key, rec *Record, p *payload) error {
-	pt, err := json.Marshal(p)
-	if err != nil {
-		return newErr(errs.CodeInternal, err, "credential %q: encoding the payload", rec.ID)
-	}
+	rec.Revision++
+	pt := p.marshalBinary()
 	defer clear(pt)
 	sealed, err := seal(k, pt, rec.binding())
 	if err != nil {
@@ -350,10 +360,8 @@ func (m *Manager) Store(ctx context.Context, cred *Credential) (string, error) {
 	if err := c.Validate(); err != nil {
 		return "", err
 	}
-	if c.InstanceURL != "" {
-		if u, err := url.Parse(c.InstanceURL); err != nil || u.Host == "" || u.Scheme == "" {
-			return "", invalidf("credential %s: instance_url is not an absolute URL", quote(c.ID))
-		}
+	if err := checkInstanceURL(c.InstanceURL); err != nil {
+		return "", withID(err, c.ID)
 	}
 	now := m.now()
 	if !c.ExpiresAt.IsZero() && !c.ExpiresAt.After(now) {
@@ -397,6 +405,28 @@ func (m *Manager) Store(ctx context.Context, cred *Credential) (string, error) {
 		slog.String("project_id", c.ProjectID), slog.String("product_id", c.ProductID),
 		slog.String("auth_type", string(c.AuthType)), slog.Bool("created", created))
 	return c.ID, nil
+}
+
+// checkInstanceURL refuses an instance URL that is not absolute or that
+// carries something secret-shaped: user info (a password would sit in
+// plain metadata and in List), a query string or a fragment (where tokens
+// travel). The error never quotes the URL.
+func checkInstanceURL(s string) error {
+	if s == "" {
+		return nil
+	}
+	u, err := url.Parse(s)
+	switch {
+	case err != nil || u.Host == "" || u.Scheme == "":
+		return invalidf("instance_url is not an absolute URL")
+	case u.User != nil:
+		return invalidf("instance_url must not carry a user name or password: put them in the secrets")
+	case u.RawQuery != "" || u.ForceQuery:
+		return invalidf("instance_url must not carry a query string (tokens and keys belong in the secrets)")
+	case u.Fragment != "" || strings.Contains(s, "#"):
+		return invalidf("instance_url must not carry a fragment")
+	}
+	return nil
 }
 
 // Get opens a credential: metadata and secrets. A revoked credential is an

@@ -57,7 +57,7 @@ func TestManagerStoreAndGet(t *testing.T) {
 
 		// Moving to another product or project is a conflict.
 		moved := basicCred("p1")
-		moved.ID, moved.ProductID = id, "salesforce"
+		moved.ID, moved.ProductID = id, "other_crm"
 		_, err = m.Store(ctx, moved)
 		wantErr(t, err, errs.CodeConflict, nil)
 

@@ -29,7 +29,10 @@ type Record struct {
 	// Sealed is the envelope holding the secret fields and the cached OAuth
 	// token. It is nil once the credential is revoked.
 	Sealed []byte
-	// Revision counts the record's writes. The Store sets it.
+	// Revision counts the record's writes. The Store sets it to the current
+	// revision plus one (1 for a new record), which is also the revision the
+	// Manager binds into the sealed secrets before handing the record to
+	// Update: a store that numbers otherwise makes the record fail to open.
 	Revision uint64
 	// Extra holds the fields of a stored record that this version of the
 	// library does not know (written by a newer one), verbatim, so that a
@@ -75,17 +78,29 @@ func (r *Record) String() string {
 // there is no reason to print them).
 func (r *Record) Format(f fmt.State, verb rune) { formatRedacted(f, verb, r.String()) }
 
-// binding is the metadata authenticated with the sealed secrets: every
-// field the Manager manages except Revision (the store's) and Extra (not
-// known to this version), each length-prefixed.
-func (r *Record) binding() []byte {
-	b := make([]byte, 0, 160+len(r.ID)+len(r.ProjectID)+len(r.ProductID)+len(r.InstanceURL))
-	b = appendField(b, "xlr8-credential-binding/1")
+// binding is the metadata authenticated with the sealed secrets (envelope
+// version 2): every field the Manager manages and the Revision the write
+// will have, each length-prefixed. Extra (not known to this version) is
+// not bound.
+func (r *Record) binding() []byte { return r.bindingFor(envelopeV2) }
+
+// bindingFor returns the binding of an envelope version: version 1 bound no
+// revision.
+func (r *Record) bindingFor(version byte) []byte {
+	b := make([]byte, 0, 180+len(r.ID)+len(r.ProjectID)+len(r.ProductID)+len(r.InstanceURL))
+	if version == envelopeV1 {
+		b = appendField(b, "xlr8-credential-binding/1")
+	} else {
+		b = appendField(b, "xlr8-credential-binding/2")
+	}
 	for _, s := range []string{r.ID, r.ProjectID, r.ProductID, r.InstanceURL, string(r.AuthType), string(r.Status)} {
 		b = appendField(b, s)
 	}
 	for _, t := range []time.Time{r.CreatedAt, r.UpdatedAt, r.ExpiresAt, r.LastUsed} {
 		b = appendField(b, bindTime(t))
+	}
+	if version != envelopeV1 {
+		b = appendField(b, strconv.FormatUint(r.Revision, 10))
 	}
 	return b
 }

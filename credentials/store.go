@@ -37,18 +37,80 @@ type Store interface {
 	Delete(ctx context.Context, id string) error
 }
 
+// RefreshLocker is implemented by a Store that can serialise the OAuth
+// refresh of one credential across every process (and machine) sharing it.
+// The Manager holds the lock around read-refresh-write: under it, it reads
+// the record again and uses the token another holder stored meanwhile
+// rather than spending a refresh token that holder may have rotated. Two
+// Managers whose access token is rejected at the same moment thus cost one
+// refresh, and neither sees invalid_grant.
+//
+// A Store without it gets the fallback: a refresh rejected as
+// UNAUTHENTICATED is retried once if the stored refresh token changed
+// meanwhile, which covers a refresh that finished first but not one still
+// in flight.
+//
+// FileStore (a per-credential flock), MemoryStore (a per-credential mutex)
+// and credentials/pgstore (a PostgreSQL advisory lock) implement it.
+type RefreshLocker interface {
+	// LockRefresh runs fn while holding an exclusive lock on the
+	// credential id, against every other LockRefresh of the same store in
+	// any process, waiting for it no longer than ctx allows. fn may call
+	// the store's Get and Update (the lock is not the lock Update takes).
+	// The lock must be released when fn returns and when its holder dies
+	// (a crashed process must not leave the credential locked). It returns
+	// fn's error, or the store's own error when the lock cannot be taken.
+	LockRefresh(ctx context.Context, id string, fn func(ctx context.Context) error) error
+}
+
 // MemoryStore is a Store in memory, for tests and for hosts that keep
 // records elsewhere between runs. Records are still sealed: a MemoryStore
 // holds ciphertext only.
 type MemoryStore struct {
 	mu   sync.RWMutex
 	recs map[string]*Record
+
+	lmu   sync.Mutex
+	locks map[string]chan struct{} // refresh locks: held while the channel exists
 }
 
-var _ Store = (*MemoryStore)(nil)
+var (
+	_ Store         = (*MemoryStore)(nil)
+	_ RefreshLocker = (*MemoryStore)(nil)
+)
 
 // NewMemoryStore returns an empty store.
 func NewMemoryStore() *MemoryStore { return &MemoryStore{recs: map[string]*Record{}} }
+
+// LockRefresh runs fn holding the credential's refresh lock (see
+// RefreshLocker), shared by every Manager over this store.
+func (s *MemoryStore) LockRefresh(ctx context.Context, id string, fn func(ctx context.Context) error) error {
+	for {
+		s.lmu.Lock()
+		if s.locks == nil {
+			s.locks = map[string]chan struct{}{}
+		}
+		held, busy := s.locks[id]
+		if !busy {
+			mine := make(chan struct{})
+			s.locks[id] = mine
+			s.lmu.Unlock()
+			defer func() {
+				s.lmu.Lock()
+				delete(s.locks, id)
+				s.lmu.Unlock()
+				close(mine)
+			}()
+			return fn(ctx)
+		}
+		s.lmu.Unlock()
+		select {
+		case <-held:
+		case <-ctx.Done():
+			return errs.FromContext(ctx.Err(), "", "waiting for the refresh lock of "+quote(id))
+		}
+	}
+}
 
 // Get returns the record.
 func (s *MemoryStore) Get(ctx context.Context, id string) (*Record, error) {

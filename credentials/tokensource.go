@@ -223,10 +223,119 @@ func (st *tokenState) clientFor(product string) (*transport.Client, error) {
 }
 
 // fetch is the TokenCache's TokenFunc: the stored token if it is still
-// good, else a new one from the token endpoint, persisted.
+// good, else a new one from the token endpoint, persisted. Over a store
+// that is a RefreshLocker the read-refresh-write runs under the
+// credential's refresh lock, so that of several processes refreshing at
+// once one calls the token endpoint and the others use its token.
 func (st *tokenState) fetch(ctx context.Context) (*oauth2.Token, error) {
-	m := st.m
 	force := st.force.Swap(false)
+	if st.m.locker == nil {
+		return st.fetchUnlocked(ctx, force)
+	}
+	// The token stored before waiting for the lock: if another holder
+	// replaced it meanwhile, that was the refresh a forced call wanted.
+	_, p, err := st.m.open(ctx, st.id)
+	if err != nil {
+		return nil, err
+	}
+	before := ""
+	if p.Token != nil {
+		before = p.Token.AccessToken
+	}
+	var tok *oauth2.Token
+	err = st.m.locker.LockRefresh(ctx, st.id, func(ctx context.Context) error {
+		var err error
+		tok, err = st.fetchLocked(ctx, force, before)
+		return err
+	})
+	if err != nil {
+		return nil, storeErr(err, "refreshing "+quote(st.id))
+	}
+	return tok, nil
+}
+
+// fetchLocked reads the record under the refresh lock: a good stored token
+// (for a forced refresh: one that is not the token stored before the lock
+// was taken) is used as it is; else the grant runs and its token is
+// persisted before the lock is released.
+func (st *tokenState) fetchLocked(ctx context.Context, force bool, before string) (*oauth2.Token, error) {
+	rec, p, err := st.m.open(ctx, st.id)
+	if err != nil {
+		return nil, err
+	}
+	cred := st.m.credential(rec, p)
+	if cred.AuthType != AuthOAuth2 {
+		return nil, invalidf("credential %s uses auth type %s, not oauth2: it has no token source", quote(st.id), cred.AuthType)
+	}
+	st.secrets.Add(cred.SecretValues()...)
+	if p.Token != nil {
+		st.secrets.Add(p.Token.AccessToken)
+		if tok := p.Token.oauth2(); st.good(tok) && (!force || tok.AccessToken != before) {
+			return tok, nil
+		}
+	}
+	return st.grant(ctx, cred)
+}
+
+// grant obtains a new token through the credential's grant and persists it
+// (keeping it pending in memory if the store refuses the write).
+func (st *tokenState) grant(ctx context.Context, cred *Credential) (*oauth2.Token, error) {
+	m := st.m
+	st.mu.Lock()
+	if st.pending != nil && st.pending.tok.RefreshToken != "" {
+		cred.Secrets[KeyRefreshToken] = st.pending.tok.RefreshToken
+	}
+	st.mu.Unlock()
+	client, err := st.clientFor(cred.ProductID)
+	if err != nil {
+		return nil, err
+	}
+	client.Secrets().Add(cred.SecretValues()...)
+	tf, err := NewTokenFunc(cred, client, WithGrantClock(m.now))
+	if err != nil {
+		return nil, err
+	}
+	usedRefresh := cred.Get(KeyRefreshToken)
+	tok, err := tf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st.persistNew(ctx, cred, tok, usedRefresh)
+	return tok, nil
+}
+
+// persistNew persists a token just issued, or keeps it pending, and logs
+// the refresh.
+func (st *tokenState) persistNew(ctx context.Context, cred *Credential, tok *oauth2.Token, usedRefresh string) {
+	m := st.m
+	rotated := tok.RefreshToken != "" && tok.RefreshToken != usedRefresh
+	if err := st.persist(ctx, tok, usedRefresh); err != nil {
+		// The vendor has issued the token (and maybe retired the old
+		// refresh token): keep it in memory and retry persisting it.
+		st.mu.Lock()
+		st.pending = &pendingToken{tok: tok, used: usedRefresh}
+		st.mu.Unlock()
+		m.logger.LogAttrs(ctx, slog.LevelError, "credential refresh not persisted; will retry",
+			slog.String("id", st.id), slog.Bool("rotated", rotated),
+			slog.String("error_code", errs.CodeOf(err).String()), slog.Any("error", err))
+	} else {
+		st.mu.Lock()
+		st.pending = nil
+		st.mu.Unlock()
+	}
+	attrs := []slog.Attr{slog.String("id", st.id), slog.String("product_id", cred.ProductID),
+		slog.String("grant", cred.Grant()), slog.Bool("rotated", rotated)}
+	if !tok.Expiry.IsZero() {
+		attrs = append(attrs, slog.Time("expiry", tok.Expiry))
+	}
+	m.logger.LogAttrs(ctx, slog.LevelInfo, "credential refreshed", attrs...)
+}
+
+// fetchUnlocked is fetch over a store without a refresh lock: a refresh
+// rejected as UNAUTHENTICATED is retried once with the stored refresh
+// token if another process rotated it meanwhile.
+func (st *tokenState) fetchUnlocked(ctx context.Context, force bool) (*oauth2.Token, error) {
+	m := st.m
 	var (
 		lastErr     error
 		usedRefresh string
@@ -238,7 +347,7 @@ func (st *tokenState) fetch(ctx context.Context) (*oauth2.Token, error) {
 		}
 		cred := m.credential(rec, p)
 		if cred.AuthType != AuthOAuth2 {
-			return nil, invalidf("credential %s uses auth type %q, not oauth2: it has no token source", quote(st.id), cred.AuthType)
+			return nil, invalidf("credential %s uses auth type %s, not oauth2: it has no token source", quote(st.id), cred.AuthType)
 		}
 		st.secrets.Add(cred.SecretValues()...)
 		if p.Token != nil {
@@ -275,27 +384,7 @@ func (st *tokenState) fetch(ctx context.Context) (*oauth2.Token, error) {
 			}
 			return nil, err
 		}
-		rotated := tok.RefreshToken != "" && tok.RefreshToken != usedRefresh
-		if err := st.persist(ctx, tok, usedRefresh); err != nil {
-			// The vendor has issued the token (and maybe retired the old
-			// refresh token): keep it in memory and retry persisting it.
-			st.mu.Lock()
-			st.pending = &pendingToken{tok: tok, used: usedRefresh}
-			st.mu.Unlock()
-			m.logger.LogAttrs(ctx, slog.LevelError, "credential refresh not persisted; will retry",
-				slog.String("id", st.id), slog.Bool("rotated", rotated),
-				slog.String("error_code", errs.CodeOf(err).String()), slog.Any("error", err))
-		} else {
-			st.mu.Lock()
-			st.pending = nil
-			st.mu.Unlock()
-		}
-		attrs := []slog.Attr{slog.String("id", st.id), slog.String("product_id", cred.ProductID),
-			slog.String("grant", cred.Grant()), slog.Bool("rotated", rotated)}
-		if !tok.Expiry.IsZero() {
-			attrs = append(attrs, slog.Time("expiry", tok.Expiry))
-		}
-		m.logger.LogAttrs(ctx, slog.LevelInfo, "credential refreshed", attrs...)
+		st.persistNew(ctx, cred, tok, usedRefresh)
 		return tok, nil
 	}
 	return nil, lastErr

@@ -218,6 +218,7 @@ func TestTokenSourceAdoptsOtherProcessRotation(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.store = &staleOnce{Store: b.store, rec: stale}
+	b.locker = nil // the fallback of a store without RefreshLocker
 	tok, err := b.Refresh(ctx, id)
 	if err != nil {
 		t.Fatalf("b failed instead of adopting a's token: %v", err)

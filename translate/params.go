@@ -74,7 +74,9 @@ func CompileParams(q connectors.Query, params []Param, opts ...Option) (Params, 
 					continue
 				}
 				used[i], placed, exact = true, true, ex
-				if p.Sep != "" {
+				if p.Style == StyleUKGDate {
+					mergeUKGDate(out.Values, p.Name, vals[0])
+				} else if p.Sep != "" {
 					out.Values.Set(p.Name, strings.Join(vals, p.Sep))
 				} else {
 					out.Values[p.Name] = vals
@@ -123,6 +125,9 @@ func paramValues(p Param, c connectors.Cmp) (vals []string, exact, ok bool) {
 }
 
 func paramValue(p Param, v any) (s string, exact, ok bool) {
+	if p.Style == StyleUKGDate {
+		return ukgDateValue(p.Op, v)
+	}
 	switch x := v.(type) {
 	case string:
 		if p.MinLen > 0 && len([]rune(x)) < p.MinLen {
@@ -153,4 +158,48 @@ func paramValue(p Param, v any) (s string, exact, ok bool) {
 		return s, err == nil && back.Equal(x), true
 	}
 	return "", false, false
+}
+
+// ukgDateValue renders a date or time in StyleUKGDate: the operator, then
+// MM-DD-YYYY, by the day of a time's own clock. Only dates and times
+// qualify, and only the operators UKG has.
+func ukgDateValue(op connectors.Op, v any) (string, bool, bool) {
+	var t time.Time
+	switch x := v.(type) {
+	case connectors.Date:
+		t = x.Time()
+	case time.Time:
+		t = x
+	default:
+		return "", false, false
+	}
+	// Whether UKG's > and < include the day itself is not documented, so a
+	// bound is widened by one day: the server may send a day too many (the
+	// residual drops it), never a day too few.
+	prefix := ""
+	t = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	switch op {
+	case connectors.OpGe, connectors.OpGt:
+		prefix, t = ">", t.AddDate(0, 0, -1)
+	case connectors.OpLe, connectors.OpLt:
+		prefix, t = "<", t.AddDate(0, 0, 1)
+	case connectors.OpEq:
+	default:
+		return "", false, false
+	}
+	return prefix + t.Format("01-02-2006"), false, true
+}
+
+// mergeUKGDate sets a StyleUKGDate parameter, joining a lower and an upper
+// bound on the same parameter into UKG's between form {from,to}.
+func mergeUKGDate(vals url.Values, name, v string) {
+	prev := vals.Get(name)
+	switch {
+	case strings.HasPrefix(prev, ">") && strings.HasPrefix(v, "<"):
+		vals.Set(name, "{"+prev[1:]+","+v[1:]+"}")
+	case strings.HasPrefix(prev, "<") && strings.HasPrefix(v, ">"):
+		vals.Set(name, "{"+v[1:]+","+prev[1:]+"}")
+	default:
+		vals.Set(name, v)
+	}
 }

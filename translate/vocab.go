@@ -97,9 +97,21 @@ type Param struct {
 	Layout string `yaml:"layout,omitempty"`
 	// Sep joins the values of an in parameter; empty repeats the parameter.
 	Sep string `yaml:"sep,omitempty"`
+	// Style, when set, renders values in a vendor's own operator syntax
+	// (StyleUKGDate).
+	Style string `yaml:"style,omitempty"`
 }
 
-func (p Param) exact() bool { return p.Exact == nil || *p.Exact }
+// StyleUKGDate is UKG Pro's date parameter syntax: the operator travels in
+// the value, after the "=" of the query string, and dates are MM-DD-YYYY:
+// dateTimeChanged=>01-31-2024 (ge and gt), =<01-31-2024 (le and lt),
+// =01-31-2024 (eq), and ={01-01-2024,01-31-2024} when a lower and an upper
+// bound meet on one parameter. The server compares by day and UKG does not
+// say whether > and < include the day, so bounds are widened by a day and
+// the parameter is never exact: its predicates stay in the residual too.
+const StyleUKGDate = "ukg_date"
+
+func (p Param) exact() bool { return p.Style != StyleUKGDate && (p.Exact == nil || *p.Exact) }
 
 // Mapping is one product's names for a canonical entity.
 type Mapping struct {

@@ -205,8 +205,10 @@ func TestTranslate(t *testing.T) {
 			"SELECT employee_id FROM workers WHERE status = 'ACTIVE'"},
 		{"SELECT userId FROM User WHERE status = 'active'", "sap_sf", "workday_sim",
 			"SELECT employee_id FROM workers WHERE status = 'ACTIVE'"},
-		{"SELECT work_date FROM timecard WHERE employee_id = '10015' AND work_date >= '2024-01-01' AND work_date <= '2024-01-14'", "canonical", "ukg_wfm",
-			"timecard?end_date=2024-01-14&person_number=10015&start_date=2024-01-01"},
+		// WFM reads timecards through multi_read bodies, not query
+		// parameters; Ready's time entries take start_date and end_date.
+		{"SELECT work_date FROM timecard WHERE work_date >= '2024-01-01' AND work_date <= '2024-01-14'", "canonical", "ukg_ready",
+			"time_entries?end_date=2024-01-14&start_date=2024-01-01"},
 	}
 	for _, tt := range tests {
 		got, err := Translate(tt.query, tt.from, tt.to)

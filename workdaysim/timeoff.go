@@ -146,6 +146,14 @@ func (s *store) requestTimeOff(en env, req RequestTimeOffRequest) (out *TimeOffS
 		if hours <= 0 || math.IsNaN(hours) || hours > float64(24*days) {
 			return nil, validationError("hours", fmt.Sprintf("%v is not between 0 (excluded) and %d (24 per day of the range)", hours, 24*days))
 		}
+		// Balances are kept in hundredths of an hour: a finer request would
+		// be rounded on the way out and again on the way back, and each
+		// request+cancel pair would move the balance.
+		cents := math.Round(hours * 100)
+		if math.Abs(hours*100-cents) > 1e-6 {
+			return nil, validationError("hours", fmt.Sprintf("%v is finer than a hundredth of an hour", hours))
+		}
+		hours = cents / 100
 	} else if hours = float64(8 * weekdays(req.StartDate, req.EndDate)); hours == 0 {
 		return nil, validationError("hours", "the range has no weekday: give the hours")
 	}

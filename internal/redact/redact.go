@@ -1,6 +1,9 @@
 package redact
 
 import (
+	"encoding/json"
+	"encoding/xml"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -104,7 +107,10 @@ var (
 	// secret. The key must be a secret's name ("refresh_token",
 	// "client_secret", "password"), not prose that mentions one ("token
 	// endpoint", "credentials").
-	pairRE = regexp.MustCompile(`(?i)("?\b(?:[a-z0-9]+[_\-])*(?:access[_\-]?token|refresh[_\-]?token|id[_\-]?token|token|secret|client[_\-]?secret|password|passwd|pwd|passphrase|assertion|api[_\-]?key|apikey|app[_\-]?key|private[_\-]?key|session[_\-]?id|sessionid|signature)"?\s*[:=]\s*"?)([^"&,;\s}<]{4,})`)
+	//
+	// A name that ends a URL path ("…/oauth2/token: HTTP 500") is not a
+	// key: the name must not follow a '/'.
+	pairRE = regexp.MustCompile(`(?i)(^|[^/A-Za-z0-9_\-])("?(?:[a-z0-9]+[_\-])*(?:access[_\-]?token|refresh[_\-]?token|id[_\-]?token|token|secret|client[_\-]?secret|password|passwd|pwd|passphrase|assertion|api[_\-]?key|apikey|app[_\-]?key|private[_\-]?key|session[_\-]?id|sessionid|signature)"?\s*[:=]\s*"?)([^"&,;\s}<]{4,})`)
 	// PEM blocks.
 	pemRE = regexp.MustCompile(`-----BEGIN [A-Z ]+-----[\s\S]*?(-----END [A-Z ]+-----|$)`)
 )
@@ -138,7 +144,7 @@ func Text(s string) string {
 		}
 		return sub[1] + sub[2] + Mask
 	})
-	return pairRE.ReplaceAllString(s, "${1}"+Mask)
+	return pairRE.ReplaceAllString(s, "${1}${2}"+Mask)
 }
 
 // Set is a concurrency-safe set of exact secret values to scrub. A connector
@@ -148,6 +154,7 @@ type Set struct {
 	mu     sync.RWMutex
 	values map[string]struct{}
 	sorted []string // longest first, so a secret containing another is masked whole
+	maxLen int      // of the longest value
 }
 
 // NewSet returns a set holding values.
@@ -177,18 +184,103 @@ func (s *Set) Add(values ...string) {
 		}
 		s.values[v] = struct{}{}
 		changed = true
-		// The URL- and form-encoded forms appear in echoed request bodies.
-		if e := url.QueryEscape(v); e != v {
+		for _, e := range escapedForms(v) {
 			s.values[e] = struct{}{}
 		}
 	}
 	if changed {
 		s.sorted = s.sorted[:0]
+		s.maxLen = 0
 		for v := range s.values {
 			s.sorted = append(s.sorted, v)
+			s.maxLen = max(s.maxLen, len(v))
 		}
 		sort.Slice(s.sorted, func(i, j int) bool { return len(s.sorted[i]) > len(s.sorted[j]) })
 	}
+}
+
+// escapedForms returns the forms, other than v itself, in which a server
+// may echo v back: inside a JSON string (Go's HTML-safe escaping, plain
+// escaping, escaped slashes), as XML or HTML text (numeric and named
+// entities), URL query- and path-encoded (upper- and lower-case hex).
+func escapedForms(v string) []string {
+	var out []string
+	add := func(e string) {
+		if e != v && len(e) >= minSecretLen {
+			out = append(out, e)
+		}
+	}
+	if b, err := json.Marshal(v); err == nil {
+		js := string(b[1 : len(b)-1])
+		add(js)
+		add(strings.ReplaceAll(js, "/", `\/`))
+		plain := strings.NewReplacer(`\u0026`, "&", `\u003c`, "<", `\u003e`, ">").Replace(js)
+		add(plain)
+		add(strings.ReplaceAll(plain, "/", `\/`))
+	}
+	var x strings.Builder
+	if xml.EscapeText(&x, []byte(v)) == nil {
+		add(x.String())
+	}
+	add(html.EscapeString(v))
+	add(namedEntities.Replace(v))
+	for _, e := range []string{url.QueryEscape(v), url.PathEscape(v)} {
+		add(e)
+		add(lowerHex(e))
+	}
+	return out
+}
+
+var namedEntities = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&apos;")
+
+// lowerHex lower-cases the hex digits of every %XX escape.
+func lowerHex(s string) string {
+	b := []byte(s)
+	for i := 0; i+2 < len(b); i++ {
+		if b[i] == '%' {
+			for j := i + 1; j <= i+2; j++ {
+				if b[j] >= 'A' && b[j] <= 'F' {
+					b[j] += 'a' - 'A'
+				}
+			}
+		}
+	}
+	return string(b)
+}
+
+// maxPatternValue is the margin scrubbed past a cut for the patterns: a
+// pattern's value longer than this that crosses the cut is masked from
+// its start anyway (the pattern needs only four bytes of it).
+const maxPatternValue = 512
+
+func (s *Set) longest() int {
+	if s == nil {
+		return 0
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.maxLen
+}
+
+// safeCut moves a cut at byte at of str past the end of every held value
+// that it would split, so that the value is still whole when scrubbed.
+func (s *Set) safeCut(str string, at int) int {
+	if s == nil {
+		return at
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for moved := true; moved; {
+		moved = false
+		for _, v := range s.sorted {
+			from := max(0, at-len(v)+1)
+			if i := strings.Index(str[from:min(len(str), at+len(v)-1)], v); i >= 0 && from+i < at && from+i+len(v) > at {
+				at = from + i + len(v)
+				moved = true
+			}
+		}
+	}
+	return at
 }
 
 // Len returns the number of values held.
@@ -251,8 +343,18 @@ func Excerpt(body []byte, set *Set) string {
 	if len(body) == 0 {
 		return ""
 	}
-	if len(body) > 8*MaxExcerpt {
-		body = body[:8*MaxExcerpt]
+	// Scrub first, then cut: the body is scrubbed up to the cut plus a
+	// margin as long as the longest secret (and any pattern's value), so
+	// that a secret crossing the cut is masked whole and none of its
+	// prefix survives.
+	const cut = 8 * MaxExcerpt
+	cutAt := len(body)
+	if len(body) > cut {
+		margin := max(set.longest(), maxPatternValue)
+		if cut+margin < len(body) {
+			body = body[:cut+margin]
+		}
+		cutAt = cut
 	}
 	s := string(body)
 	if !utf8.ValidString(s) {
@@ -263,8 +365,19 @@ func Excerpt(body []byte, set *Set) string {
 			return ""
 		}
 	}
-	// Scrub before cutting, so that a secret split by the cut is still masked.
-	s = set.Scrub(s)
+	if cutAt < len(s) {
+		// Mark the cut with a byte that no secret or pattern holds, so
+		// that it survives scrubbing and can be found again.
+		cutAt = set.safeCut(s, cutAt)
+		s = s[:cutAt] + "\x00" + s[cutAt:]
+		s = set.Scrub(s)
+		if i := strings.IndexByte(s, 0); i >= 0 {
+			s = s[:i]
+		}
+		s = strings.ToValidUTF8(s, "")
+	} else {
+		s = set.Scrub(s)
+	}
 	if strings.Contains(s, "<") {
 		if i := strings.Index(strings.ToLower(s), "<title>"); i >= 0 {
 			if j := strings.Index(strings.ToLower(s[i:]), "</title>"); j > 0 {
