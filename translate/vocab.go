@@ -50,6 +50,25 @@ type Field struct {
 	Values []string `yaml:"values,omitempty"`
 	// Synonyms are other names people use for the field.
 	Synonyms []string `yaml:"synonyms,omitempty"`
+	// Personal is the personal-data category of a field that identifies or
+	// describes a person beyond their work directory entry (one of
+	// PersonalCategories), "" for other fields. Package policy masks such
+	// fields unless the caller's role grants the category.
+	Personal string `yaml:"personal,omitempty"`
+}
+
+// The personal-data categories of Field.Personal.
+const (
+	PersonalNationalID = "national_id"      // national identifiers (SSN, tax id), or parts of them
+	PersonalBirthDate  = "birth_date"       // date of birth
+	PersonalContact    = "personal_contact" // personal email, phone, emergency contact
+	PersonalAddress    = "address"          // home address
+	PersonalPay        = "pay"              // salary, pay rates, pay statement amounts
+)
+
+// PersonalCategories lists the personal-data categories, in a fixed order.
+func PersonalCategories() []string {
+	return []string{PersonalNationalID, PersonalBirthDate, PersonalContact, PersonalAddress, PersonalPay}
 }
 
 // FieldMap is one product's name and encoding for a canonical field.
@@ -245,6 +264,9 @@ func (v *Vocabulary) addEntity(e *Entity) error {
 		}
 		if _, dup := e.fieldIndex[f.Name]; dup {
 			return invalidf("vocabulary: %s.%s declared twice", e.Name, f.Name)
+		}
+		if f.Personal != "" && !slices.Contains(PersonalCategories(), f.Personal) {
+			return invalidf("vocabulary: %s.%s has unknown personal category %q (want one of %v)", e.Name, f.Name, f.Personal, PersonalCategories())
 		}
 		e.fieldIndex[f.Name] = i
 	}
