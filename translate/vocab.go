@@ -146,6 +146,10 @@ type Entity struct {
 	Fields   []Field  `yaml:"fields"`
 	// Products maps product ids to their names for the entity.
 	Products map[string]*Mapping `yaml:"products"`
+	// Configuration marks entities that describe how a system is set up
+	// (organizations, codes, plans, picklists) rather than what happens in
+	// it: they change rarely, and package gather caches them.
+	Configuration bool `yaml:"configuration,omitempty"`
 
 	fieldIndex map[string]int
 }
@@ -403,10 +407,26 @@ func (v *Vocabulary) Resolve(word string) (entity string, ok bool) {
 // since January in Engineering" gives [worker]. Longer phrases win over
 // the words inside them.
 func (v *Vocabulary) Detect(text string) []string {
+	var out []string
+	for _, d := range v.DetectTerms(text) {
+		out = append(out, d.Entity)
+	}
+	return out
+}
+
+// Detection is one entity a text mentions, and the words that named it.
+type Detection struct {
+	Entity string `json:"entity"`
+	Term   string `json:"term"`
+}
+
+// DetectTerms is Detect with the words that matched each entity (the first
+// mention of each), for explaining why an entity was chosen.
+func (v *Vocabulary) DetectTerms(text string) []Detection {
 	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
 		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' || r > 127)
 	})
-	var out []string
+	var out []Detection
 	seen := map[string]bool{}
 	for i := 0; i < len(words); {
 		matched := 0
@@ -414,7 +434,7 @@ func (v *Vocabulary) Detect(text string) []string {
 			if e, ok := v.synonyms[strings.Join(words[i:i+n], "_")]; ok {
 				if !seen[e] {
 					seen[e] = true
-					out = append(out, e)
+					out = append(out, Detection{Entity: e, Term: strings.Join(words[i:i+n], " ")})
 				}
 				matched = n
 				break
