@@ -43,11 +43,13 @@ func init() {
 	})
 }
 
-func (c *crm) Product() string                                { return "salesforce" }
-func (c *crm) Connect(context.Context) error                  { return nil }
-func (c *crm) Close() error                                   { return nil }
+func (c *crm) Product() string                                 { return "salesforce" }
+func (c *crm) Connect(context.Context) error                   { return nil }
+func (c *crm) Close() error                                    { return nil }
 func (c *crm) Test(context.Context) (connectors.Status, error) { return connectors.Status{}, nil }
-func (c *crm) Entities(context.Context) ([]string, error)     { return []string{"Account", "Opportunity", "User"}, nil }
+func (c *crm) Entities(context.Context) ([]string, error) {
+	return []string{"Account", "Opportunity", "User"}, nil
+}
 func (c *crm) Schema(context.Context, string) (connectors.EntitySchema, error) {
 	return connectors.EntitySchema{}, nil
 }
