@@ -184,6 +184,14 @@ func orNone(s []string) string {
 	return strings.Join(s, ", ")
 }
 
+// Connector returns the connector of one of the project's credentials,
+// opened once and kept until Drop or Close (the gatherer closes it; the
+// caller must not). Hosts that run sources themselves (package durable's
+// activities) share the gatherer's connectors this way.
+func (g *Gatherer) Connector(ctx context.Context, credentialID string) (connectors.Connector, error) {
+	return g.connector(ctx, credentialID)
+}
+
 // connector returns the connector of a credential, opening it once.
 func (g *Gatherer) connector(ctx context.Context, credID string) (connectors.Connector, error) {
 	g.mu.Lock()
@@ -197,6 +205,9 @@ func (g *Gatherer) connector(ctx context.Context, credID string) (connectors.Con
 	cred, err := g.mgr.Get(ctx, credID)
 	if err != nil {
 		return nil, err
+	}
+	if cred.ProjectID != g.project {
+		return nil, connectors.Errorf(connectors.CodeNotFound, "gather: credential %q is not one of project %s", credID, g.project)
 	}
 	opts := slices.Clone(g.openOpts)
 	opts = append(opts, g.productOpts[cred.ProductID]...)

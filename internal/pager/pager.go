@@ -235,6 +235,10 @@ func (w *walker) run(ctx context.Context) {
 			}
 		}
 		w.progress(false)
+		if fn := connectors.CheckpointHook(ctx); fn != nil && page.Next != "" {
+			fn(Token{V: 1, Query: w.fp, Cursor: page.Next, Received: w.received, Yielded: w.yielded,
+				Key: w.lastKey, Pages: w.pages}.Encode())
+		}
 		if page.Next == "" {
 			if w.hasTotal && w.received < w.total {
 				w.yield(nil, (&errs.Error{Code: errs.CodeInternal, Product: w.cfg.Product, Err: errs.ErrIncomplete,

@@ -58,3 +58,29 @@ func TestResumeHookSilentAtTheEnd(t *testing.T) {
 		}
 	}
 }
+
+// Checkpoints come at page boundaries; resuming from any of them yields the
+// rest once.
+func TestCheckpointHook(t *testing.T) {
+	src := &source{n: 23, size: 5, total: 23}
+	q := connectors.Query{Entity: "e"}
+	var tokens []string
+	ctx := connectors.WithCheckpointHook(t.Context(), func(r string) { tokens = append(tokens, r) })
+	got, err := ids(t, Walk(ctx, Config{Query: q}, src.fetch))
+	if err != nil || len(got) != 23 {
+		t.Fatalf("%d records, %v", len(got), err)
+	}
+	if len(tokens) != 4 {
+		t.Fatalf("%d checkpoints; want 4 (after pages 1-4 of 5)", len(tokens))
+	}
+	for i, tok := range tokens {
+		q.Resume = tok
+		rest, err := ids(t, Walk(t.Context(), Config{Query: q}, src.fetch))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want(5*(i+1), 23), rest); diff != "" {
+			t.Errorf("from checkpoint %d (-want +got):\n%s", i, diff)
+		}
+	}
+}
