@@ -56,7 +56,6 @@ type crashingSink struct {
 	*durable.MemorySink
 	at          int64
 	afterCommit bool
-	checkpoint  bool // expose the inner sink's Checkpoint
 
 	mu      sync.Mutex
 	crashed bool
