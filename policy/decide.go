@@ -30,6 +30,7 @@ type grant struct {
 	// explicit grant.
 	explicit bool
 	via      string
+	reason   string // "granted by " + via, built once
 }
 
 // Decision is the outcome of Decide.
@@ -112,7 +113,7 @@ func (p *Policy) Decide(pr connectors.Principal, c connectors.Capability) Decisi
 		return Decision{Rule: "principal_types", Reason: fmt.Sprintf("%s is not meant for %s principals", c.Name, pr.Type)}
 	}
 	for i, d := range p.doc.Denies {
-		if d.appliesTo(pr) && slices.ContainsFunc(d.Capabilities, func(pat string) bool { return match(pat, c.Name) }) {
+		if d.appliesTo(pr) && matchesAny(d.Capabilities, c.Name) {
 			name := d.Name
 			if name == "" {
 				name = fmt.Sprintf("#%d", i)
@@ -140,13 +141,22 @@ func (p *Policy) Decide(pr connectors.Principal, c connectors.Capability) Decisi
 				}
 				continue
 			}
-			return Decision{Allowed: true, Rule: g.via, Reason: fmt.Sprintf("%s is granted by %s", c.Name, g.via)}
+			return Decision{Allowed: true, Rule: g.via, Reason: g.reason}
 		}
 	}
 	if wildcardOnly != "" {
 		return Decision{Rule: "sensitive", Reason: fmt.Sprintf("%s is sensitive and needs an explicit grant; %s is a wildcard", c.Name, wildcardOnly)}
 	}
 	return Decision{Rule: "default", Reason: fmt.Sprintf("no role of the principal grants %s", c.Name)}
+}
+
+func matchesAny(patterns []string, name string) bool {
+	for _, p := range patterns {
+		if match(p, name) {
+			return true
+		}
+	}
+	return false
 }
 
 func (d Deny) appliesTo(pr connectors.Principal) bool {

@@ -201,7 +201,8 @@ func (p *Policy) expand(name string, into *role, visiting map[string]bool) error
 		if len(groups) > 0 {
 			for _, group := range groups {
 				for _, e := range p.doc.Groups[group] {
-					into.grants = append(into.grants, grant{pattern: e, explicit: true, via: fmt.Sprintf("role %q grant %q (group %s)", into.name, g, group)})
+					via := fmt.Sprintf("role %q grant %q (group %s)", into.name, g, group)
+					into.grants = append(into.grants, grant{pattern: e, explicit: true, via: via, reason: "granted by " + via})
 				}
 			}
 			continue
@@ -209,7 +210,8 @@ func (p *Policy) expand(name string, into *role, visiting map[string]bool) error
 		if !strings.Contains(g, ".") && !strings.Contains(g, "*") {
 			return invalid("role %q: grant %q names no capability group, and capability names hold a dot", name, g)
 		}
-		into.grants = append(into.grants, grant{pattern: g, explicit: !strings.Contains(g, "*"), via: fmt.Sprintf("role %q grant %q", into.name, g)})
+		via := fmt.Sprintf("role %q grant %q", into.name, g)
+		into.grants = append(into.grants, grant{pattern: g, explicit: !strings.Contains(g, "*"), via: via, reason: "granted by " + via})
 	}
 	return nil
 }
@@ -242,25 +244,30 @@ func validName(s string) bool {
 }
 
 // match reports whether name matches pattern, where "*" stands for any run
-// of characters (dots included) and everything else for itself.
+// of characters (dots included) and everything else for itself. It does not
+// allocate.
 func match(pattern, name string) bool {
-	if !strings.Contains(pattern, "*") {
+	star := strings.IndexByte(pattern, '*')
+	if star < 0 {
 		return pattern == name
 	}
-	parts := strings.Split(pattern, "*")
-	if !strings.HasPrefix(name, parts[0]) {
+	if !strings.HasPrefix(name, pattern[:star]) {
 		return false
 	}
-	name = name[len(parts[0]):]
-	last := parts[len(parts)-1]
-	for _, part := range parts[1 : len(parts)-1] {
-		i := strings.Index(name, part)
-		if i < 0 {
+	name, pattern = name[star:], pattern[star+1:]
+	for {
+		star = strings.IndexByte(pattern, '*')
+		if star < 0 {
+			// The last part must end the name.
+			return strings.HasSuffix(name, pattern)
+		}
+		part := pattern[:star]
+		k := strings.Index(name, part)
+		if k < 0 {
 			return false
 		}
-		name = name[i+len(part):]
+		name, pattern = name[k+len(part):], pattern[star+1:]
 	}
-	return strings.HasSuffix(name, last)
 }
 
 func invalid(format string, args ...any) *connectors.Error {
