@@ -52,6 +52,10 @@ type Options struct {
 	TokenSource oauth2.TokenSource
 	// Clock, when set, replaces time.Now (simulators, tests).
 	Clock func() time.Time
+	// AllowMissingPrincipalType lets Execute run sensitive and write
+	// capabilities for a caller that gave no principal type (off: they are
+	// PERMISSION_DENIED).
+	AllowMissingPrincipalType bool
 	// Vendor holds vendor-specific option values, set by the vendor's own
 	// With functions through VendorOption and read with VendorValue.
 	Vendor []any
@@ -131,9 +135,21 @@ func WithTokenSource(ts oauth2.TokenSource) Option { return func(o *Options) { o
 // WithClock replaces time.Now for the connector (simulators, tests).
 func WithClock(now func() time.Time) Option { return func(o *Options) { o.Clock = now } }
 
+// WithAllowMissingPrincipalType lets Execute run sensitive and write
+// capabilities when params carry no principal type (__type__). By default
+// they are refused with PERMISSION_DENIED (vendor code NOT_PERMITTED,
+// Details["reason"] "principal_type_required"): a capability meant for
+// humans only must not run for a caller of unknown kind. Opt out only where
+// the host enforces principal types itself.
+func WithAllowMissingPrincipalType() Option {
+	return func(o *Options) { o.AllowMissingPrincipalType = true }
+}
+
 // VendorOption wraps a vendor-specific value as an Option; the vendor reads
 // it back with VendorValue. Vendors use it to build their own With
-// functions, so that connectors.Open passes them through.
+// functions, so that connectors.Open passes them through. v must be of a
+// type declared in the vendor's package: a connector refuses, with
+// INVALID_ARGUMENT at construction, a vendor option of another package.
 func VendorOption(v any) Option { return func(o *Options) { o.Vendor = append(o.Vendor, v) } }
 
 // VendorValue returns the last vendor value of type T in o.

@@ -1,8 +1,10 @@
 package connectortest_test
 
-// A toy vendor and a toy connector built only from the library's shared
-// pieces (transport, pager, connkit), to prove the suite: it passes the
-// well-behaved toy and fails each deliberately broken one.
+// A toy vendor and a hand-written toy connector built from the library's
+// lower pieces (transport, pager, connkit's Lifecycle and Actions), to prove
+// the suite: it passes the well-behaved toy and fails each deliberately
+// broken one (some bugs, such as ignoring Limit, cannot be written on the
+// kit's adapter at all; toydriver_test.go is the same toy as a driver).
 
 import (
 	"context"
@@ -29,6 +31,7 @@ import (
 	"github.com/xlr8/connectors/internal/fake/fault"
 	"github.com/xlr8/connectors/internal/pager"
 	"github.com/xlr8/connectors/internal/transport"
+	"github.com/xlr8/connectors/translate"
 )
 
 // ---- the toy vendor's server ----
@@ -294,7 +297,14 @@ func (c *toyConnector) Get(ctx context.Context, q connectors.Query) iter.Seq2[co
 	}
 	cfg := pager.Config{Product: "toy", Query: q, Progress: c.opts.Progress}
 	if residual != nil {
-		return connectors.Errored(&errs.Error{Code: errs.CodeUnsupported, Product: "toy", Message: "toy filters only group = x"})
+		if len(q.Fields) > 0 {
+			return connectors.Errored(&errs.Error{Code: errs.CodeUnsupported, Product: "toy", Message: "toy filters client side only without Fields"})
+		}
+		m, err := translate.NewMatcher(residual)
+		if err != nil {
+			return connectors.Errored(err)
+		}
+		cfg.Filter = m.Filter()
 	}
 	if c.bug == ignoreLimit {
 		cfg.Query.Limit = 0

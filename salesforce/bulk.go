@@ -15,9 +15,11 @@ import (
 	"time"
 
 	connectors "github.com/xlr8/connectors"
+	"github.com/xlr8/connectors/internal/connkit"
 	"github.com/xlr8/connectors/internal/errs"
 	"github.com/xlr8/connectors/internal/pager"
 	"github.com/xlr8/connectors/internal/transport"
+	"github.com/xlr8/connectors/translate"
 )
 
 // bulkJob is a Bulk API 2.0 query job as Salesforce reports it.
@@ -96,13 +98,7 @@ type exportPlan struct {
 
 // StartExport creates a Bulk API 2.0 query job for q (compiled as Get
 // compiles it; queryAll when opened WithQueryAll).
-func (c *Connector) StartExport(ctx context.Context, q connectors.Query) (connectors.JobStatus, error) {
-	if err := c.life.Check(); err != nil {
-		return connectors.JobStatus{}, err
-	}
-	if err := c.Connect(ctx); err != nil {
-		return connectors.JobStatus{}, err
-	}
+func (c *driver) StartExport(ctx context.Context, q connectors.Query, _ connectors.EntitySchema) (connectors.JobStatus, error) {
 	p, err := c.compile(ctx, q)
 	if err != nil {
 		return connectors.JobStatus{}, err
@@ -121,10 +117,7 @@ func (c *Connector) StartExport(ctx context.Context, q connectors.Query) (connec
 }
 
 // ExportStatus polls a job.
-func (c *Connector) ExportStatus(ctx context.Context, jobID string) (connectors.JobStatus, error) {
-	if err := c.life.Check(); err != nil {
-		return connectors.JobStatus{}, err
-	}
+func (c *driver) ExportStatus(ctx context.Context, jobID string) (connectors.JobStatus, error) {
 	j, err := c.jobInfo(ctx, jobID)
 	if err != nil {
 		return connectors.JobStatus{}, err
@@ -138,64 +131,40 @@ func (c *Connector) ExportStatus(ctx context.Context, jobID string) (connectors.
 // object's describe. A Failed or Aborted job is an error with the job's
 // message. Ranging again downloads the results again (Salesforce keeps them
 // while the job exists).
-func (c *Connector) ExportResults(ctx context.Context, jobID string) iter.Seq2[connectors.Record, error] {
-	if err := c.life.Check(); err != nil {
-		return connectors.Errored(err)
+func (c *driver) ExportResults(ctx context.Context, jobID string) iter.Seq2[connectors.Record, error] {
+	if !validJobID(jobID) {
+		return connectors.Errored(connectors.Errorf(connectors.CodeInvalidArgument, "salesforce: %q is not a bulk job id", connkit.Bound(jobID, 64)))
 	}
-	return func(yield func(connectors.Record, error) bool) {
-		if !validJobID(jobID) {
-			yield(nil, connectors.Errorf(connectors.CodeInvalidArgument, "salesforce: %q is not a bulk job id", jobID))
-			return
-		}
+	var entity string
+	c.mu.Lock()
+	ep := c.exports[jobID]
+	c.mu.Unlock()
+	if ep != nil {
+		entity = ep.q.Entity
+	}
+	return c.conn.Stream(ctx, connectors.Query{Entity: entity}, func(ctx context.Context) (*connkit.Plan, connectors.EntitySchema, error) {
 		j, err := c.waitJob(ctx, jobID)
 		if err != nil {
-			yield(nil, err)
-			return
+			return nil, connectors.EntitySchema{}, err
 		}
-		c.mu.Lock()
-		ep := c.exports[jobID]
-		c.mu.Unlock()
 		var ty typer
-		cfg := pager.Config{Product: Product, Query: connectors.Query{Entity: j.Object}, Progress: c.opts.Progress}
+		kp := &connkit.Plan{Entity: j.Object, Match: []translate.MatchOption{translate.FoldCase()}}
 		if ep != nil {
 			ty = newTyper(&ep.describe.raw)
-			if ep.residual != nil {
-				m, err := residualMatcher(ep.residual)
-				if err != nil {
-					yield(nil, err)
-					return
-				}
-				cfg.Filter = m
-			}
-			cfg.Project = dropFields(ep.extra)
+			kp.Residual, kp.Extra = ep.residual, ep.extra
 		} else if d, err := c.describeObject(ctx, j.Object); err == nil {
 			ty = newTyper(&d.raw)
 		}
-		for r, err := range pager.Walk(ctx, cfg, func(ctx context.Context, req pager.Request) (pager.Page, error) {
-			return c.resultsChunk(ctx, j, ty, req.Cursor)
-		}) {
-			if !yield(r, err) {
-				return
-			}
-		}
-	}
-}
-
-func dropFields(extra []string) func(connectors.Record) connectors.Record {
-	if len(extra) == 0 {
-		return nil
-	}
-	return func(r connectors.Record) connectors.Record {
-		for _, f := range extra {
-			delete(r, f)
-		}
-		return r
-	}
+		kp.Fetch = pager.Tokens(c.set.bulkChunk, func(ctx context.Context, at pager.At) (pager.Result, error) {
+			return c.resultsChunk(ctx, j, ty, at.Token)
+		})
+		return kp, connectors.EntitySchema{}, nil
+	})
 }
 
 func validJobID(id string) bool { return len(id) >= 15 && len(id) <= 18 && validName("x"+id) }
 
-func (c *Connector) createJob(ctx context.Context, soql string, all bool) (bulkJob, error) {
+func (c *driver) createJob(ctx context.Context, soql string, all bool) (bulkJob, error) {
 	if err := c.checkReserve(); err != nil {
 		return bulkJob{}, err
 	}
@@ -220,7 +189,7 @@ func (c *Connector) createJob(ctx context.Context, soql string, all bool) (bulkJ
 	return j, nil
 }
 
-func (c *Connector) jobInfo(ctx context.Context, id string) (bulkJob, error) {
+func (c *driver) jobInfo(ctx context.Context, id string) (bulkJob, error) {
 	if !validJobID(id) {
 		return bulkJob{}, connectors.Errorf(connectors.CodeInvalidArgument, "salesforce: %q is not a bulk job id", id)
 	}
@@ -231,7 +200,7 @@ func (c *Connector) jobInfo(ctx context.Context, id string) (bulkJob, error) {
 
 // waitJob polls a job with exponential backoff until it is complete, and
 // turns Failed and Aborted into errors.
-func (c *Connector) waitJob(ctx context.Context, id string) (bulkJob, error) {
+func (c *driver) waitJob(ctx context.Context, id string) (bulkJob, error) {
 	wait := c.set.bulkPoll
 	for {
 		j, err := c.jobInfo(ctx, id)
@@ -260,9 +229,9 @@ func (c *Connector) waitJob(ctx context.Context, id string) (bulkJob, error) {
 }
 
 // resultsChunk downloads one CSV chunk and decodes it as it streams in.
-func (c *Connector) resultsChunk(ctx context.Context, j bulkJob, ty typer, locator string) (pager.Page, error) {
+func (c *driver) resultsChunk(ctx context.Context, j bulkJob, ty typer, locator string) (pager.Result, error) {
 	if err := c.checkReserve(); err != nil {
-		return pager.Page{}, err
+		return pager.Result{}, err
 	}
 	q := url.Values{"maxRecords": {strconv.Itoa(c.set.bulkChunk)}}
 	if locator != "" {
@@ -272,7 +241,7 @@ func (c *Connector) resultsChunk(ctx context.Context, j bulkJob, ty typer, locat
 	u.RawQuery = q.Encode()
 	sr, err := c.client.Stream(ctx, &transport.Request{Method: http.MethodGet, URL: u.String(), Header: http.Header{"Accept": {"text/csv"}}})
 	if err != nil {
-		return pager.Page{}, err
+		return pager.Result{}, err
 	}
 	defer sr.Body.Close()
 	n, hasCount := -1, false
@@ -283,20 +252,20 @@ func (c *Connector) resultsChunk(ctx context.Context, j bulkJob, ty typer, locat
 	}
 	recs, err := decodeCSV(sr.Body, ty, n)
 	if err != nil {
-		return pager.Page{}, err
+		return pager.Result{}, err
 	}
 	if hasCount && len(recs) != n {
 		// A chunk cut at a row boundary parses cleanly: the header is the
 		// only witness.
-		return pager.Page{}, &errs.Error{Code: errs.CodeUnavailable, Product: Product, Retryable: true, Err: errs.ErrIncomplete,
+		return pager.Result{}, &errs.Error{Code: errs.CodeUnavailable, Product: Product, Retryable: true, Err: errs.ErrIncomplete,
 			Message: fmt.Sprintf("salesforce: bulk job %s results chunk has %d records, Sforce-NumberOfRecords says %d", j.ID, len(recs), n)}
 	}
-	page := pager.Page{Records: recs, Total: j.NumberRecordsProcessed, HasTotal: true}
+	page := pager.Result{Records: recs, Total: j.NumberRecordsProcessed, HasTotal: true}
 	next := sr.Header.Get("Sforce-Locator")
 	switch {
 	case next == "null":
 	case next == "":
-		return pager.Page{}, &errs.Error{Code: errs.CodeInternal, Product: Product, Message: "salesforce: a bulk results chunk has no Sforce-Locator header"}
+		return pager.Result{}, &errs.Error{Code: errs.CodeInternal, Product: Product, Message: "salesforce: a bulk results chunk has no Sforce-Locator header"}
 	default:
 		page.Next = next
 	}
@@ -351,34 +320,34 @@ func csvError(err error) error {
 	return &errs.Error{Code: errs.CodeInternal, Product: Product, Message: "salesforce: reading bulk CSV failed", Err: err}
 }
 
-// walkBulk runs a compiled Get as a Bulk API 2.0 job (for queries too long
-// for a URL). The cursor is "jobID|locator", so a Resume continues in the
+// bulkFetch runs a compiled Get as a Bulk API 2.0 job (for queries too long
+// for a URL). The token is "jobID|locator", so a Resume continues in the
 // same job while Salesforce keeps it.
-func (c *Connector) walkBulk(ctx context.Context, p *plan, ty typer, cfg pager.Config) iter.Seq2[connectors.Record, error] {
+func (c *driver) bulkFetch(p *plan, ty typer) pager.Fetch {
 	var job bulkJob
-	return pager.Walk(ctx, cfg, func(ctx context.Context, req pager.Request) (pager.Page, error) {
-		jobID, locator, _ := strings.Cut(req.Cursor, "|")
+	return pager.Tokens(c.set.bulkChunk, func(ctx context.Context, at pager.At) (pager.Result, error) {
+		jobID, locator, _ := strings.Cut(at.Token, "|")
 		if job.ID == "" || (jobID != "" && jobID != job.ID) {
 			var err error
 			if jobID == "" {
 				j, cerr := c.createJob(ctx, p.soql.Query, p.endpoint == "queryAll")
 				if cerr != nil {
-					return pager.Page{}, cerr
+					return pager.Result{}, cerr
 				}
 				jobID = j.ID
 			}
 			job, err = c.waitJob(ctx, jobID)
 			if err != nil {
-				return pager.Page{}, err
+				return pager.Result{}, err
 			}
 		}
-		page, err := c.resultsChunk(ctx, job, ty, locator)
+		res, err := c.resultsChunk(ctx, job, ty, locator)
 		if err != nil {
-			return pager.Page{}, err
+			return pager.Result{}, err
 		}
-		if page.Next != "" {
-			page.Next = job.ID + "|" + page.Next
+		if res.Next != "" {
+			res.Next = job.ID + "|" + res.Next
 		}
-		return page, nil
+		return res, nil
 	})
 }

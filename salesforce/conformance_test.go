@@ -2,6 +2,7 @@ package salesforce_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	connectors "github.com/xlr8/connectors"
@@ -62,10 +63,35 @@ func (h *harness) Secrets() []string {
 	return append([]string{cfg.ClientSecret, cfg.RefreshToken}, h.srv.Issued()...)
 }
 
+// AsTest: connectors.As reaches the *salesforce.Connector.
+func (h *harness) AsTest(c connectors.Connector) error {
+	var sf *salesforce.Connector
+	if !connectors.As(c, &sf) || sf == nil {
+		return errors.New("connectors.As did not give the *salesforce.Connector")
+	}
+	return nil
+}
+
+// ActionSamples are reads the fake org serves.
+func (h *harness) ActionSamples() map[string]map[string]any {
+	return map[string]map[string]any{
+		salesforce.ActionSOQLQuery:       {"query": "SELECT Id, Name FROM Account", "max_records": 5.0},
+		salesforce.ActionSObjectDescribe: {"sobject": "Account"},
+		salesforce.ActionSObjectList:     {},
+		salesforce.ActionLimitsGet:       {},
+	}
+}
+
 func TestConformance(t *testing.T) {
 	connectortest.Run(t, func(ctx context.Context, t *testing.T) (connectortest.Harness, error) {
 		srv := fakesf.New(fakesf.Config{PageSize: 200})
 		t.Cleanup(srv.Close)
 		return &harness{srv: srv}, nil
 	})
+}
+
+// TestFakeSharesNoWireTypes: the client and internal/fake/salesforce share
+// no wire-type package.
+func TestFakeSharesNoWireTypes(t *testing.T) {
+	connectortest.NoSharedWire(t, "github.com/xlr8/connectors/salesforce", "github.com/xlr8/connectors/internal/fake/salesforce")
 }

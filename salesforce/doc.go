@@ -2,6 +2,15 @@
 // reference connector the other vendors copy. Import it for its side effect
 // to use connectors.Open(ctx, "salesforce", cred), or call New.
 //
+// # Driver
+//
+// The package is a driver on internal/connkit: the kit's adapter owns the
+// lifecycle, query validation, paging (pager.NextLink over nextRecordsUrl,
+// pager.Tokens over Bulk's Sforce-Locator), the residual filter, Resume,
+// totals, error wrapping and Execute's dispatch; this package supplies OAuth
+// and the instance URL, the describes, SOQL, the keyset restart of an
+// expired cursor, Bulk API 2.0, the quota reserve and the actions.
+//
 // # Credential
 //
 // AuthType oauth2, with the grant in the grant_type secret:

@@ -103,66 +103,33 @@ var (
 	everyone = connectors.PrincipalTypes()
 )
 
-func (c *Connector) newActions() *connkit.Actions {
-	return connkit.NewActions(Product,
-		connkit.Action{Capability: connectors.Capability{Name: ActionSOQLQuery,
+func (c *driver) actions() []connkit.Action {
+	return []connkit.Action{
+		connkit.Typed(connectors.Capability{Name: ActionSOQLQuery,
 			Description:    "Run a SOQL query and return its records (at most max_records).",
-			PrincipalTypes: everyone, Sensitive: true, AuditLevel: connectors.AuditVerbose,
-			InputSchema: connkit.SchemaFor[SOQLQueryRequest](), OutputSchema: connkit.SchemaFor[SOQLQueryResponse]()},
-			Handle: handle(c.soqlQuery)},
-		connkit.Action{Capability: connectors.Capability{Name: ActionSObjectGet,
+			PrincipalTypes: everyone, Sensitive: true, AuditLevel: connectors.AuditVerbose}, noPrincipal(c.soqlQuery)),
+		connkit.Typed(connectors.Capability{Name: ActionSObjectGet,
 			Description:    "Read one record of an sObject by id.",
-			PrincipalTypes: everyone, Sensitive: true, AuditLevel: connectors.AuditVerbose,
-			InputSchema: connkit.SchemaFor[SObjectGetRequest](), OutputSchema: connkit.SchemaFor[SObjectGetResponse]()},
-			Handle: handle(c.sobjectGet)},
-		connkit.Action{Capability: connectors.Capability{Name: ActionSObjectDescribe,
+			PrincipalTypes: everyone, Sensitive: true, AuditLevel: connectors.AuditVerbose}, noPrincipal(c.sobjectGet)),
+		connkit.Typed(connectors.Capability{Name: ActionSObjectDescribe,
 			Description:    "Describe an sObject: its fields and their types.",
-			PrincipalTypes: everyone, AuditLevel: connectors.AuditStandard,
-			InputSchema: connkit.SchemaFor[SObjectDescribeRequest](), OutputSchema: connkit.SchemaFor[SObjectDescribeResponse]()},
-			Handle: handle(c.sobjectDescribe)},
-		connkit.Action{Capability: connectors.Capability{Name: ActionSObjectList,
+			PrincipalTypes: everyone, AuditLevel: connectors.AuditStandard}, noPrincipal(c.sobjectDescribe)),
+		connkit.Typed(connectors.Capability{Name: ActionSObjectList,
 			Description:    "List the org's sObjects.",
-			PrincipalTypes: everyone, AuditLevel: connectors.AuditStandard,
-			InputSchema: connkit.SchemaFor[SObjectListRequest](), OutputSchema: connkit.SchemaFor[SObjectListResponse]()},
-			Handle: handle(c.sobjectList)},
-		connkit.Action{Capability: connectors.Capability{Name: ActionLimitsGet,
+			PrincipalTypes: everyone, AuditLevel: connectors.AuditStandard}, noPrincipal(c.sobjectList)),
+		connkit.Typed(connectors.Capability{Name: ActionLimitsGet,
 			Description:    "Read the org's API limits and what remains of them today.",
-			PrincipalTypes: everyone, AuditLevel: connectors.AuditStandard,
-			InputSchema: connkit.SchemaFor[LimitsGetRequest](), OutputSchema: connkit.SchemaFor[LimitsGetResponse]()},
-			Handle: handle(c.limitsGet)},
-	)
-}
-
-// handle adapts a typed method to the action table: params decoded strictly
-// into Req, the response encoded as encoding/json would decode it.
-func handle[Req, Resp any](f func(context.Context, Req) (*Resp, error)) connkit.Handler {
-	return func(ctx context.Context, _ connectors.Principal, params map[string]any) (map[string]any, error) {
-		var req Req
-		if err := connkit.Decode(params, &req); err != nil {
-			e := errs.As(err, Product)
-			e.Product = Product
-			return nil, e
-		}
-		resp, err := f(ctx, req)
-		if err != nil {
-			return nil, err
-		}
-		return connkit.EncodeMap(resp), nil
+			PrincipalTypes: everyone, AuditLevel: connectors.AuditStandard}, noPrincipal(c.limitsGet)),
 	}
 }
 
-// Capabilities lists the salesforce.* actions.
-func (c *Connector) Capabilities() []connectors.Capability { return c.actions.Capabilities() }
-
-// Execute runs one capability; see the package documentation.
-func (c *Connector) Execute(ctx context.Context, action string, params map[string]any) (map[string]any, error) {
-	if err := c.life.Check(); err != nil {
-		return nil, err
-	}
-	return c.actions.Execute(ctx, c.audit, action, params)
+// noPrincipal adapts a method that does not look at the principal (the
+// adapter has stripped, checked and audited it).
+func noPrincipal[Req, Resp any](f func(context.Context, Req) (*Resp, error)) connkit.TypedHandler[Req, Resp] {
+	return func(ctx context.Context, _ connectors.Principal, req Req) (*Resp, error) { return f(ctx, req) }
 }
 
-func (c *Connector) soqlQuery(ctx context.Context, req SOQLQueryRequest) (*SOQLQueryResponse, error) {
+func (c *driver) soqlQuery(ctx context.Context, req SOQLQueryRequest) (*SOQLQueryResponse, error) {
 	if strings.TrimSpace(req.Query) == "" {
 		return nil, invalidField("query", "is empty")
 	}
@@ -173,9 +140,9 @@ func (c *Connector) soqlQuery(ctx context.Context, req SOQLQueryRequest) (*SOQLQ
 	case max == 0:
 		max = 2000
 	}
-	seq := c.Query(ctx, req.Query)
+	seq := c.conn.Query(ctx, req.Query)
 	if req.All {
-		seq = c.QueryAll(ctx, req.Query)
+		seq = c.queryAll(ctx, req.Query)
 	}
 	out := &SOQLQueryResponse{Records: []connectors.Record{}, Done: true}
 	for r, err := range seq {
@@ -208,7 +175,7 @@ func validRecordID(id string) bool {
 	return true
 }
 
-func (c *Connector) sobjectGet(ctx context.Context, req SObjectGetRequest) (*SObjectGetResponse, error) {
+func (c *driver) sobjectGet(ctx context.Context, req SObjectGetRequest) (*SObjectGetResponse, error) {
 	if !validName(req.SObject) {
 		return nil, invalidField("sobject", "is not an sObject name")
 	}
@@ -220,7 +187,7 @@ func (c *Connector) sobjectGet(ctx context.Context, req SObjectGetRequest) (*SOb
 			return nil, invalidField("fields", "\""+f+"\" is not a field name")
 		}
 	}
-	if err := c.Connect(ctx); err != nil {
+	if err := c.conn.Connect(ctx); err != nil {
 		return nil, err
 	}
 	d, err := c.describeObject(ctx, req.SObject)
@@ -238,11 +205,11 @@ func (c *Connector) sobjectGet(ctx context.Context, req SObjectGetRequest) (*SOb
 	return &SObjectGetResponse{Record: newTyper(&d.raw).fromJSON(rec)}, nil
 }
 
-func (c *Connector) sobjectDescribe(ctx context.Context, req SObjectDescribeRequest) (*SObjectDescribeResponse, error) {
+func (c *driver) sobjectDescribe(ctx context.Context, req SObjectDescribeRequest) (*SObjectDescribeResponse, error) {
 	if !validName(req.SObject) {
 		return nil, invalidField("sobject", "is not an sObject name")
 	}
-	if err := c.Connect(ctx); err != nil {
+	if err := c.conn.Connect(ctx); err != nil {
 		return nil, err
 	}
 	d, err := c.describeObject(ctx, req.SObject)
@@ -257,8 +224,8 @@ func (c *Connector) sobjectDescribe(ctx context.Context, req SObjectDescribeRequ
 	return out, nil
 }
 
-func (c *Connector) sobjectList(ctx context.Context, _ SObjectListRequest) (*SObjectListResponse, error) {
-	if err := c.Connect(ctx); err != nil {
+func (c *driver) sobjectList(ctx context.Context, _ SObjectListRequest) (*SObjectListResponse, error) {
+	if err := c.conn.Connect(ctx); err != nil {
 		return nil, err
 	}
 	g, err := c.globalDescribe(ctx)
@@ -274,12 +241,14 @@ func (c *Connector) sobjectList(ctx context.Context, _ SObjectListRequest) (*SOb
 
 // Limits reads /limits.
 func (c *Connector) Limits(ctx context.Context) (map[string]Limit, error) {
-	if err := c.life.Check(); err != nil {
-		return nil, err
-	}
 	if err := c.Connect(ctx); err != nil {
 		return nil, err
 	}
+	l, err := c.d.limits(ctx)
+	return l, c.Wrap(err)
+}
+
+func (c *driver) limits(ctx context.Context) (map[string]Limit, error) {
 	var raw map[string]struct {
 		Max       int64 `json:"Max"`
 		Remaining int64 `json:"Remaining"`
@@ -294,8 +263,8 @@ func (c *Connector) Limits(ctx context.Context) (map[string]Limit, error) {
 	return out, nil
 }
 
-func (c *Connector) limitsGet(ctx context.Context, _ LimitsGetRequest) (*LimitsGetResponse, error) {
-	l, err := c.Limits(ctx)
+func (c *driver) limitsGet(ctx context.Context, _ LimitsGetRequest) (*LimitsGetResponse, error) {
+	l, err := c.limits(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -8,9 +8,12 @@ import (
 	"net/url"
 	"strconv"
 
+	"fmt"
 	connectors "github.com/xlr8/connectors"
+	"github.com/xlr8/connectors/internal/connkit"
 	"github.com/xlr8/connectors/internal/errs"
 	"github.com/xlr8/connectors/internal/pager"
+	"github.com/xlr8/connectors/internal/redact"
 	"github.com/xlr8/connectors/translate"
 )
 
@@ -36,7 +39,7 @@ type plan struct {
 // compile turns a Query into SOQL through translate: fields, Where pushed
 // down with values escaped, OrderBy (Id when none, so that a dead cursor can
 // be resumed by keyset), Limit, and Since on SystemModstamp.
-func (c *Connector) compile(ctx context.Context, q connectors.Query) (*plan, error) {
+func (c *driver) compile(ctx context.Context, q connectors.Query) (*plan, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
@@ -97,63 +100,50 @@ func sinceField(s connectors.EntitySchema) string {
 	return ""
 }
 
-// Get streams the records of q. The query is compiled to SOQL (see
-// compile), pages follow nextRecordsUrl, attributes are stripped and values
-// typed by the describe; a residual filter runs client side; the stream
-// checks totalSize. A query whose URL would exceed the URI limit runs as a
+// Plan compiles q to SOQL (see compile): pages follow nextRecordsUrl,
+// attributes are stripped and values typed by the describe; the residual is
+// matched case-insensitively, as Salesforce compares text; totalSize is the
+// advertised total. A query whose URL would exceed the URI limit runs as a
 // Bulk API 2.0 job instead. An expired cursor (15 idle minutes, or a Resume
 // the next day) is continued by keyset on Id when the query is ordered by Id
 // (the default).
-func (c *Connector) Get(ctx context.Context, q connectors.Query) iter.Seq2[connectors.Record, error] {
-	if err := c.life.Check(); err != nil {
-		return connectors.Errored(err)
+func (c *driver) Plan(ctx context.Context, q connectors.Query, _ connectors.EntitySchema) (*connkit.Plan, error) {
+	p, err := c.compile(ctx, q)
+	if err != nil {
+		return nil, err
 	}
-	return func(yield func(connectors.Record, error) bool) {
-		if err := c.Connect(ctx); err != nil {
-			yield(nil, err)
-			return
-		}
-		p, err := c.compile(ctx, q)
-		if err != nil {
-			yield(nil, err)
-			return
-		}
-		for r, err := range c.walk(ctx, p) {
-			if !yield(r, err) {
-				return
-			}
-		}
-	}
+	return c.pagePlan(p, newTyper(&p.describe.raw)), nil
 }
 
-// walk streams a compiled plan through the pager.
-func (c *Connector) walk(ctx context.Context, p *plan) iter.Seq2[connectors.Record, error] {
-	ty := newTyper(&p.describe.raw)
-	cfg := pager.Config{Product: Product, Query: p.q, Progress: c.opts.Progress,
+// pagePlan is the kit's plan for a compiled query: the fetch (REST pages or
+// a bulk job), the residual and extra fields, and what Explain reports.
+func (c *driver) pagePlan(p *plan, ty typer) *connkit.Plan {
+	kp := &connkit.Plan{Pushed: p.soql.Pushed, Residual: p.soql.Residual, Match: []translate.MatchOption{translate.FoldCase()},
+		Extra: p.soql.Extra, Native: p.soql.Query, Calls: -1, Bulk: p.bulk,
 		KeyOf: func(r connectors.Record) string { s, _ := r["Id"].(string); return s }}
-	if p.soql.Residual != nil {
-		m, err := residualMatcher(p.soql.Residual)
-		if err != nil {
-			return connectors.Errored(err)
-		}
-		cfg.Filter = m
-	}
-	if len(p.soql.Extra) > 0 {
-		extra := p.soql.Extra
-		cfg.Project = func(r connectors.Record) connectors.Record {
-			for _, f := range extra {
-				delete(r, f)
-			}
-			return r
-		}
-	}
 	if p.bulk {
-		return c.walkBulk(ctx, p, ty, cfg)
+		kp.Fetch = c.bulkFetch(p, ty)
+		kp.Requests = []connectors.PlannedRequest{
+			{Method: "POST", URL: redact.URL(mustParse(c.apiURL("jobs/query", nil))), Body: p.soql.Query},
+		}
+		kp.Notes = append(kp.Notes, fmt.Sprintf("the query URL would be %d bytes, over the %d-byte limit: it runs as a Bulk API 2.0 job", len(p.url), c.set.maxURI))
+	} else {
+		st := &walkState{}
+		kp.Fetch = pager.NextLink(mustParse(p.url), c.set.batchSize, func(ctx context.Context, at pager.At) (pager.Result, error) {
+			return c.fetchPage(ctx, p, ty, st, at)
+		})
+		kp.Requests = []connectors.PlannedRequest{{Method: "GET", URL: redact.URL(mustParse(p.url)) + "?q=" + p.soql.Query}}
+		if p.q.Limit > 0 && p.soql.Residual == nil {
+			kp.Calls = (p.q.Limit + 1999) / 2000
+		}
 	}
-	st := &walkState{}
-	return pager.Walk(ctx, cfg, func(ctx context.Context, req pager.Request) (pager.Page, error) {
-		return c.fetchPage(ctx, p, ty, st, req)
-	})
+	if p.soql.Residual != nil {
+		kp.Notes = append(kp.Notes, "filtered client side: "+p.soql.Residual.String())
+	}
+	if len(p.q.OrderBy) == 0 && p.byID {
+		kp.Notes = append(kp.Notes, "ordered by Id so that a stream cut off after its cursor expired can resume by keyset")
+	}
+	return kp
 }
 
 // walkState follows one walk: the last raw Id (for a keyset restart after a
@@ -165,10 +155,11 @@ type walkState struct {
 	started  bool
 }
 
-func (c *Connector) fetchPage(ctx context.Context, p *plan, ty typer, st *walkState, req pager.Request) (pager.Page, error) {
+func (c *driver) fetchPage(ctx context.Context, p *plan, ty typer, st *walkState, at pager.At) (pager.Result, error) {
 	if err := c.checkReserve(); err != nil {
-		return pager.Page{}, err
+		return pager.Result{}, err
 	}
+	req := at.Request
 	if !st.started {
 		st.started = true
 		if req.Resumed != nil {
@@ -184,7 +175,7 @@ func (c *Connector) fetchPage(ctx context.Context, p *plan, ty typer, st *walkSt
 	if req.Cursor != "" {
 		u, err := c.pathURL(req.Cursor)
 		if err != nil {
-			return pager.Page{}, err
+			return pager.Result{}, err
 		}
 		rawURL = u
 	}
@@ -201,7 +192,7 @@ func (c *Connector) fetchPage(ctx context.Context, p *plan, ty typer, st *walkSt
 			errors.As(err, &e)
 			e = e.Clone()
 			e.Message += "; the query is not ordered by Id alone, so it cannot continue by keyset: run it again"
-			return pager.Page{}, e
+			return pager.Result{}, e
 		}
 		body, err = c.keysetPage(ctx, p, key, req.Want, header)
 		if err == nil {
@@ -210,7 +201,7 @@ func (c *Connector) fetchPage(ctx context.Context, p *plan, ty typer, st *walkSt
 		}
 	}
 	if err != nil {
-		return pager.Page{}, err
+		return pager.Result{}, err
 	}
 	recs := make([]connectors.Record, len(body.Records))
 	for i, m := range body.Records {
@@ -222,19 +213,23 @@ func (c *Connector) fetchPage(ctx context.Context, p *plan, ty typer, st *walkSt
 		}
 	}
 	st.received += int64(len(recs))
-	page := pager.Page{Records: recs, Total: st.base + int64(body.TotalSize), HasTotal: true, Rebased: rebased}
+	res := pager.Result{Records: recs, Total: st.base + int64(body.TotalSize), HasTotal: true, Rebased: rebased,
+		More: !body.Done, MoreKnown: true}
 	if !body.Done {
 		if body.NextRecordsURL == "" {
-			return pager.Page{}, &errs.Error{Code: errs.CodeInternal, Product: Product, Message: "salesforce: a page says it is not done but has no nextRecordsUrl"}
+			return pager.Result{}, &errs.Error{Code: errs.CodeInternal, Product: Product, Message: "salesforce: a page says it is not done but has no nextRecordsUrl"}
 		}
-		page.Next = body.NextRecordsURL
+		if _, err := c.pathURL(body.NextRecordsURL); err != nil {
+			return pager.Result{}, err
+		}
+		res.Next = body.NextRecordsURL
 	}
-	return page, nil
+	return res, nil
 }
 
 // keysetPage runs the query again for the records after key (Id > key),
 // when the cursor that held them has expired.
-func (c *Connector) keysetPage(ctx context.Context, p *plan, key string, want int, header http.Header) (queryPage, error) {
+func (c *driver) keysetPage(ctx context.Context, p *plan, key string, want int, header http.Header) (queryPage, error) {
 	nq := p.q
 	nq.Entity = p.describe.raw.Name
 	nq.Resume = ""
@@ -265,7 +260,7 @@ func isDeadCursor(err error) bool {
 
 // batchSize picks the Sforce-Query-Options batch size: the configured one,
 // or smaller when the caller wants fewer records (never under 200).
-func (c *Connector) batchSize(want int) int {
+func (c *driver) batchSize(want int) int {
 	bs := c.set.batchSize
 	if want > 0 && want < 2000 && (bs == 0 || want < bs) {
 		bs = max(want, 200)
@@ -273,77 +268,51 @@ func (c *Connector) batchSize(want int) int {
 	return bs
 }
 
-// Query runs native SOQL and streams its records (queryAll when the
-// connector was opened WithQueryAll). Values are typed by the describe of
-// the FROM object when translate can read the statement, else by shape.
-// Native queries cannot be resumed: an error ends the stream.
-func (c *Connector) Query(ctx context.Context, native string) iter.Seq2[connectors.Record, error] {
-	if err := c.life.Check(); err != nil {
-		return connectors.Errored(err)
-	}
+// Native compiles native SOQL for Query (queryAll when the connector was
+// opened WithQueryAll). Values are typed by the describe of the FROM object
+// when translate can read the statement, else by shape. Native queries
+// cannot be resumed: an error ends the stream.
+func (c *driver) Native(ctx context.Context, native string) (*connkit.Plan, error) {
 	endpoint := "query"
 	if c.set.queryAll {
 		endpoint = "queryAll"
 	}
-	return c.native(ctx, endpoint, native)
+	return c.nativePlan(ctx, endpoint, native)
 }
 
 // QueryAll runs native SOQL through queryAll, which also returns deleted
 // and archived records.
 func (c *Connector) QueryAll(ctx context.Context, native string) iter.Seq2[connectors.Record, error] {
-	if err := c.life.Check(); err != nil {
-		return connectors.Errored(err)
-	}
-	return c.native(ctx, "queryAll", native)
+	return c.d.queryAll(ctx, native)
 }
 
-func (c *Connector) native(ctx context.Context, endpoint, soql string) iter.Seq2[connectors.Record, error] {
-	return func(yield func(connectors.Record, error) bool) {
-		if err := c.Connect(ctx); err != nil {
-			yield(nil, err)
-			return
-		}
-		if len(soql) > 100000 {
-			yield(nil, connectors.Errorf(connectors.CodeInvalidArgument, "salesforce: SOQL of %d characters exceeds Salesforce's 100,000", len(soql)))
-			return
-		}
-		var ty typer
-		entity := "query"
-		if pq, err := translate.ParseSOQL(soql); err == nil {
-			entity = pq.Entity
-			if d, err := c.describeObject(ctx, pq.Entity); err == nil {
-				ty = newTyper(&d.raw)
-			}
-		}
-		p := &plan{q: connectors.Query{Entity: entity}, endpoint: endpoint, url: c.apiURL(endpoint, url.Values{"q": {soql}})}
-		p.soql.Query = soql
-		p.bulk = len(p.url) > c.set.maxURI
-		p.describe = &cachedDescribe{raw: describeResult{Name: entity}}
-		cfg := pager.Config{Product: Product, Query: p.q, Progress: c.opts.Progress}
-		var seq iter.Seq2[connectors.Record, error]
-		if p.bulk {
-			seq = c.walkBulk(ctx, p, ty, cfg)
-		} else {
-			st := &walkState{}
-			seq = pager.Walk(ctx, cfg, func(ctx context.Context, req pager.Request) (pager.Page, error) {
-				return c.fetchPage(ctx, p, ty, st, req)
-			})
-		}
-		for r, err := range seq {
-			if !yield(r, err) {
-				return
-			}
-		}
+func (c *driver) queryAll(ctx context.Context, native string) iter.Seq2[connectors.Record, error] {
+	if err := c.conn.Check(); err != nil {
+		return connectors.Errored(c.conn.Wrap(err))
 	}
+	return c.conn.Stream(ctx, connectors.Query{Entity: "query"}, func(ctx context.Context) (*connkit.Plan, connectors.EntitySchema, error) {
+		p, err := c.nativePlan(ctx, "queryAll", native)
+		return p, connectors.EntitySchema{}, err
+	})
 }
 
-// residualMatcher filters client side what SOQL could not carry, with
-// Salesforce's semantics: text compares case-insensitively, as the server
-// compares it.
-func residualMatcher(e connectors.Expr) (func(connectors.Record) bool, error) {
-	m, err := translate.NewMatcher(e, translate.FoldCase())
-	if err != nil {
-		return nil, err
+func (c *driver) nativePlan(ctx context.Context, endpoint, soql string) (*connkit.Plan, error) {
+	if len(soql) > 100000 {
+		return nil, connectors.Errorf(connectors.CodeInvalidArgument, "salesforce: SOQL of %d characters exceeds Salesforce's 100,000", len(soql))
 	}
-	return m.Filter(), nil
+	var ty typer
+	entity := "query"
+	if pq, err := translate.ParseSOQL(soql); err == nil {
+		entity = pq.Entity
+		if d, err := c.describeObject(ctx, pq.Entity); err == nil {
+			ty = newTyper(&d.raw)
+		}
+	}
+	p := &plan{q: connectors.Query{Entity: entity}, endpoint: endpoint, url: c.apiURL(endpoint, url.Values{"q": {soql}})}
+	p.soql.Query = soql
+	p.bulk = len(p.url) > c.set.maxURI
+	p.describe = &cachedDescribe{raw: describeResult{Name: entity}}
+	kp := c.pagePlan(p, ty)
+	kp.KeyOf, kp.Entity, kp.Match = nil, entity, nil
+	return kp, nil
 }

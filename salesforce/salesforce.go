@@ -29,17 +29,28 @@ func init() {
 	})
 }
 
-// Connector is the Salesforce connector. It is safe for concurrent use.
+// Connector is the Salesforce connector: the kit's portable connector
+// (internal/connkit) over the Salesforce driver, with Salesforce's own
+// methods (QueryAll, Usage, Limits). It is safe for concurrent use.
 type Connector struct {
-	life    connkit.Lifecycle
-	opts    connectors.Options
-	set     settings
-	cred    *credentials.Credential
-	plain   *transport.Client // token endpoint and unauthenticated calls
-	client  *transport.Client // data calls, authorized by tokens
-	tokens  *transport.TokenCache
-	actions *connkit.Actions
-	audit   *connkit.Auditor
+	*connkit.Conn
+	connkit.Exports
+	connkit.Explains
+	d *driver
+}
+
+// driver is what only Salesforce knows: OAuth and the instance URL, the
+// describe calls, SOQL through translate, nextRecordsUrl pages and the
+// keyset restart of a dead cursor, Bulk API 2.0, the daily-quota reserve,
+// and the salesforce.* actions.
+type driver struct {
+	conn   *connkit.Conn
+	opts   connectors.Options
+	set    settings
+	cred   *credentials.Credential
+	plain  *transport.Client // token endpoint and unauthenticated calls
+	client *transport.Client // data calls, authorized by tokens
+	tokens *transport.TokenCache
 
 	login *url.URL // the credential's instance (My Domain) URL
 
@@ -57,11 +68,13 @@ var (
 	_ connectors.BulkExporter = (*Connector)(nil)
 	_ connectors.Explainer    = (*Connector)(nil)
 	_ connectors.Aser         = (*Connector)(nil)
+	_ connkit.BulkDriver      = (*driver)(nil)
+	_ connkit.NativeDriver    = (*driver)(nil)
 )
 
 // New builds a Salesforce connector for cred. It checks the configuration
-// and the credential without network I/O; Connect (or the first call)
-// authenticates.
+// and the credential without network I/O (another vendor's option is
+// INVALID_ARGUMENT); Connect (or the first call) authenticates.
 func New(ctx context.Context, cred *credentials.Credential, opts ...connectors.Option) (*Connector, error) {
 	if cred == nil {
 		return nil, connectors.Errorf(connectors.CodeInvalidArgument, "salesforce: a credential is required")
@@ -72,7 +85,10 @@ func New(ctx context.Context, cred *credentials.Credential, opts ...connectors.O
 	if err := cred.Validate(); err != nil {
 		return nil, err
 	}
-	o := connectors.ApplyOptions(opts...)
+	o, err := connkit.ResolveOptions(Product, (*driver)(nil), opts...)
+	if err != nil {
+		return nil, err
+	}
 	set := resolveSettings(o)
 	if err := set.validate(); err != nil {
 		return nil, err
@@ -84,29 +100,28 @@ func New(ctx context.Context, cred *credentials.Credential, opts ...connectors.O
 	if _, err := transport.ParseBaseURL(cred.Get(credentials.KeyTokenURL), o.AllowInsecureLoopback, Product, "token URL"); err != nil {
 		return nil, err
 	}
-	c := &Connector{opts: o, set: set, cred: cred.Clone(), login: login, describe: map[string]*cachedDescribe{}}
-	c.life.Product = Product
-	c.plain, err = connkit.NewClient(Product, cred, o, connkit.ClientConfig{
+	d := &driver{opts: o, set: set, cred: cred.Clone(), login: login, describe: map[string]*cachedDescribe{}}
+	d.plain, err = connkit.NewClient(Product, cred, o, connkit.ClientConfig{
 		DecodeError: decodeError,
 		ShouldRetry: shouldRetry,
-		Observe:     c.observe,
+		Observe:     d.observe,
 	})
 	if err != nil {
 		return nil, err
 	}
-	grant, err := credentials.NewTokenFunc(cred, c.plain)
+	grant, err := credentials.NewTokenFunc(cred, d.plain)
 	if err != nil {
 		return nil, err
 	}
-	c.tokens = connkit.TokenAuth(o, c.plain.Secrets(), grant, transport.WithOnToken(c.onToken))
-	c.client = c.plain.WithAuth(c.tokens)
-	c.audit = connkit.NewAuditor(Product, o)
-	c.actions = c.newActions()
-	return c, nil
+	d.tokens = connkit.TokenAuth(o, d.plain.Secrets(), grant, transport.WithOnToken(d.onToken))
+	d.client = d.plain.WithAuth(d.tokens)
+	conn, err := connkit.New(d, connkit.Config{Product: Product, Options: o, Explain: true, Actions: d.actions()})
+	if err != nil {
+		return nil, err
+	}
+	d.conn = conn
+	return &Connector{Conn: conn, Exports: conn.Exports(), Explains: conn.Explains(), d: d}, nil
 }
-
-// Product returns "salesforce".
-func (c *Connector) Product() string { return Product }
 
 // As exposes *Connector (see the package documentation).
 func (c *Connector) As(target any) bool {
@@ -114,52 +129,38 @@ func (c *Connector) As(target any) bool {
 		*p = c
 		return true
 	}
-	return false
+	return c.Conn.As(target)
 }
 
-// Connect obtains a token (and so the instance URL). It is idempotent.
-func (c *Connector) Connect(ctx context.Context) error {
-	return c.life.Connect(ctx, func(ctx context.Context) error {
-		_, _, err := c.tokens.Token(ctx)
-		return err
-	})
+// Connect obtains a token (and so the instance URL).
+func (c *driver) Connect(ctx context.Context) error {
+	_, _, err := c.tokens.Token(ctx)
+	return err
 }
 
-// Close releases the connector; calls after it fail with ErrClosed.
-func (c *Connector) Close() error {
-	return c.life.Close(func() error { return nil })
-}
-
-// Test checks that the org answers and accepts the credential, and that it
+// Ping checks that the org answers and accepts the credential, and that it
 // serves the API version in use.
-func (c *Connector) Test(ctx context.Context) (connectors.Status, error) {
-	st := connectors.Status{Product: Product, CheckedAt: c.opts.Now(), APIVersion: c.set.apiVersion}
-	if err := c.Connect(ctx); err != nil {
-		return st, err
-	}
-	start := time.Now()
+func (c *driver) Ping(ctx context.Context) (connkit.Ping, error) {
+	p := connkit.Ping{APIVersion: c.set.apiVersion}
 	var versions []struct {
 		Version string `json:"version"`
 	}
 	if _, err := c.client.GetJSON(ctx, c.base().JoinPath("/services/data/").String(), nil, &versions); err != nil {
-		st.Reachable = errs.CodeOf(err) != errs.CodeUnavailable && errs.CodeOf(err) != errs.CodeTimeout
-		return st, err
+		return p, err
 	}
-	st.Latency = time.Since(start)
-	st.Reachable, st.Authenticated = true, true
 	for _, v := range versions {
 		if v.Version == c.set.apiVersion {
-			st.Message = "API version " + v.Version + " available"
-			return st, nil
+			p.Message = "API version " + v.Version + " available"
+			return p, nil
 		}
 	}
-	st.Message = "the org does not list API version " + c.set.apiVersion
-	return st, connectors.Errorf(connectors.CodeUnsupported, "salesforce: the org does not offer API version %s", c.set.apiVersion)
+	p.Message = "the org does not list API version " + c.set.apiVersion
+	return p, connectors.Errorf(connectors.CodeUnsupported, "salesforce: the org does not offer API version %s", c.set.apiVersion)
 }
 
 // onToken records the instance URL the token endpoint returned: every data
 // call goes there, not to the login host.
-func (c *Connector) onToken(tok *oauth2.Token) {
+func (c *driver) onToken(tok *oauth2.Token) {
 	raw, _ := tok.Extra("instance_url").(string)
 	if raw == "" {
 		return
@@ -183,7 +184,7 @@ func hostOf(raw string) string {
 
 // base is the URL data calls go to: the token's instance_url, else the
 // credential's instance URL.
-func (c *Connector) base() *url.URL {
+func (c *driver) base() *url.URL {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.instance != nil {
@@ -195,7 +196,7 @@ func (c *Connector) base() *url.URL {
 }
 
 // apiURL builds {instance}/services/data/vXX.X/{path}.
-func (c *Connector) apiURL(path string, q url.Values) string {
+func (c *driver) apiURL(path string, q url.Values) string {
 	u := c.base().JoinPath("/services/data/v"+c.set.apiVersion, path)
 	if len(q) > 0 {
 		u.RawQuery = q.Encode()
@@ -205,7 +206,7 @@ func (c *Connector) apiURL(path string, q url.Values) string {
 
 // pathURL resolves a path Salesforce returned (nextRecordsUrl) against the
 // instance URL, refusing anything that would leave it.
-func (c *Connector) pathURL(path string) (string, error) {
+func (c *driver) pathURL(path string) (string, error) {
 	if !strings.HasPrefix(path, "/services/data/") || strings.Contains(path, "//") || strings.Contains(path, "..") {
 		return "", &errs.Error{Code: errs.CodeInternal, Product: Product, Message: "salesforce returned an unexpected next-page path"}
 	}
@@ -221,7 +222,7 @@ func (c *Connector) pathURL(path string) (string, error) {
 
 // observe reads Sforce-Limit-Info ("api-usage=10018/100000") from every
 // response.
-func (c *Connector) observe(resp *http.Response) {
+func (c *driver) observe(resp *http.Response) {
 	if used, max, ok := parseLimitInfo(resp.Header.Get("Sforce-Limit-Info")); ok {
 		c.used.Store(used)
 		c.max.Store(max)
@@ -263,15 +264,17 @@ func (u Usage) Remaining() int64 {
 
 // Usage returns the daily API usage from the last response's
 // Sforce-Limit-Info header (zero before the first call).
-func (c *Connector) Usage() Usage { return Usage{Used: c.used.Load(), Max: c.max.Load()} }
+func (c *Connector) Usage() Usage { return c.d.usage() }
+
+func (c *driver) usage() Usage { return Usage{Used: c.used.Load(), Max: c.max.Load()} }
 
 // checkReserve refuses a call once usage reached the reserve fraction of
 // the daily allocation.
-func (c *Connector) checkReserve() error {
+func (c *driver) checkReserve() error {
 	if c.set.reserve <= 0 {
 		return nil
 	}
-	u := c.Usage()
+	u := c.usage()
 	if u.Max <= 0 {
 		return nil
 	}
@@ -284,7 +287,7 @@ func (c *Connector) checkReserve() error {
 }
 
 // get sends a GET through the reserve check and decodes JSON.
-func (c *Connector) getJSON(ctx context.Context, rawURL string, header http.Header, v any) (*transport.Response, error) {
+func (c *driver) getJSON(ctx context.Context, rawURL string, header http.Header, v any) (*transport.Response, error) {
 	if err := c.checkReserve(); err != nil {
 		return nil, err
 	}
@@ -330,10 +333,7 @@ type describeField struct {
 }
 
 // Entities lists the queryable sObjects (the global describe, cached).
-func (c *Connector) Entities(ctx context.Context) ([]string, error) {
-	if err := c.life.Check(); err != nil {
-		return nil, err
-	}
+func (c *driver) Entities(ctx context.Context) ([]string, error) {
 	g, err := c.globalDescribe(ctx)
 	if err != nil {
 		return nil, err
@@ -347,7 +347,7 @@ func (c *Connector) Entities(ctx context.Context) ([]string, error) {
 	return out, nil
 }
 
-func (c *Connector) globalDescribe(ctx context.Context) (*cachedGlobal, error) {
+func (c *driver) globalDescribe(ctx context.Context) (*cachedGlobal, error) {
 	c.mu.Lock()
 	g := c.global
 	c.mu.Unlock()
@@ -369,10 +369,7 @@ func (c *Connector) globalDescribe(ctx context.Context) (*cachedGlobal, error) {
 
 // Schema describes an sObject (cached per connector): field types mapped to
 // portable types, nullability, filterable and sortable flags.
-func (c *Connector) Schema(ctx context.Context, entity string) (connectors.EntitySchema, error) {
-	if err := c.life.Check(); err != nil {
-		return connectors.EntitySchema{}, err
-	}
+func (c *driver) Schema(ctx context.Context, entity string) (connectors.EntitySchema, error) {
 	d, err := c.describeObject(ctx, entity)
 	if err != nil {
 		return connectors.EntitySchema{}, err
@@ -380,7 +377,7 @@ func (c *Connector) Schema(ctx context.Context, entity string) (connectors.Entit
 	return d.schema, nil
 }
 
-func (c *Connector) describeObject(ctx context.Context, entity string) (*cachedDescribe, error) {
+func (c *driver) describeObject(ctx context.Context, entity string) (*cachedDescribe, error) {
 	if !validName(entity) {
 		return nil, &errs.Error{Code: errs.CodeNotFound, Product: Product, VendorCode: "INVALID_TYPE",
 			Message: fmt.Sprintf("salesforce: %q is not an sObject name", entity)}

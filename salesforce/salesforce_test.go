@@ -501,7 +501,7 @@ func TestExecute(t *testing.T) {
 	if len(recs) != 4 || out["done"] != false || out["count"] != 4.0 || first["SystemModstamp"] != "2024-01-01T00:00:00Z" {
 		t.Errorf("soql.query: %v", out)
 	}
-	out, err = c.Execute(ctx, salesforce.ActionSObjectGet, map[string]any{"sobject": "Account", "id": raw[2]["Id"], "fields": []any{"Name"}})
+	out, err = c.Execute(ctx, salesforce.ActionSObjectGet, connectors.WithPrincipal(map[string]any{"sobject": "Account", "id": raw[2]["Id"], "fields": []any{"Name"}}, who))
 	if err != nil || out["record"].(map[string]any)["Name"] != "Account 2" {
 		t.Errorf("sobject.get: %v %v", out, err)
 	}
@@ -531,7 +531,11 @@ func TestExecute(t *testing.T) {
 		"unknown action": {"salesforce.sobject.delete", nil, connectors.CodeUnsupported, ""},
 		"principal type": {salesforce.ActionSObjectList, map[string]any{connectors.ParamType: "ROBOT"}, connectors.CodeInvalidArgument, ""},
 	} {
-		_, err := c.Execute(ctx, tc.action, tc.params)
+		params := tc.params
+		if _, typed := params[connectors.ParamType]; !typed {
+			params = connectors.WithPrincipal(params, who)
+		}
+		_, err := c.Execute(ctx, tc.action, params)
 		var e *connectors.Error
 		if !errors.As(err, &e) || e.Code != tc.code || (tc.field != "" && e.Details["field"] != tc.field) {
 			t.Errorf("%s: %v (details %v)", name, err, e)

@@ -183,7 +183,7 @@ func TestSeededFailures(t *testing.T) {
 		var out []string
 		for i := 0; i < 40; i++ {
 			_, err := sim.Execute(context.Background(), workdaysim.CapRequestTimeOff, map[string]any{"employee_id": "EMP003", "type": "SICK",
-				"start_date": "2026-03-02", "end_date": "2026-03-02", "hours": 1.0, connectors.ParamPrincipal: "EMP003"})
+				"start_date": "2026-03-02", "end_date": "2026-03-02", "hours": 1.0, connectors.ParamPrincipal: "EMP003", connectors.ParamType: "HUMAN"})
 			code := "ok"
 			if err != nil {
 				e := asError(t, err)

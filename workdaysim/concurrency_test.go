@@ -45,7 +45,7 @@ func TestConcurrentMixedWorkload(t *testing.T) {
 	for i := 0; i < 10; i++ {
 		emp := staff[i]
 		out, err := sim.Execute(ctx, workdaysim.CapRequestTimeOff, map[string]any{"employee_id": emp, "type": "SICK",
-			"start_date": "2026-09-01", "end_date": "2026-09-01", "hours": 1.0, connectors.ParamPrincipal: emp})
+			"start_date": "2026-09-01", "end_date": "2026-09-01", "hours": 1.0, connectors.ParamPrincipal: emp, connectors.ParamType: "HUMAN"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -104,7 +104,7 @@ func TestConcurrentMixedWorkload(t *testing.T) {
 				default: // request, then approve and/or cancel, own request
 					h := float64(1 + rng.IntN(4))
 					out, err := sim.Execute(ctx, workdaysim.CapRequestTimeOff, map[string]any{"employee_id": emp, "type": "PTO",
-						"start_date": "2026-10-05", "end_date": "2026-10-05", "hours": h, connectors.ParamPrincipal: emp})
+						"start_date": "2026-10-05", "end_date": "2026-10-05", "hours": h, connectors.ParamPrincipal: emp, connectors.ParamType: "HUMAN"})
 					if err != nil {
 						if connectors.CodeOf(err) != connectors.CodeInvalidArgument {
 							fail("request: %v", err)

@@ -2,6 +2,7 @@ package workdaysim
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	connectors "github.com/xlr8/connectors"
@@ -16,7 +17,11 @@ type harness struct {
 }
 
 func (h *harness) Open(ctx context.Context, opts ...connectors.Option) (connectors.Connector, error) {
-	return h.sim.session(opts...), nil
+	sim, err := h.sim.session(opts...)
+	if err != nil {
+		return nil, err
+	}
+	return sim, nil
 }
 
 func (h *harness) Entity() string      { return EntityWorkers }
@@ -61,4 +66,26 @@ func TestConformance(t *testing.T) {
 		}
 		return &harness{sim: sim}, nil
 	})
+}
+
+// AsTest: connectors.As reaches the *Simulator.
+func (h *harness) AsTest(c connectors.Connector) error {
+	var sim *Simulator
+	if !connectors.As(c, &sim) || sim == nil {
+		return errors.New("connectors.As did not give the *Simulator")
+	}
+	return nil
+}
+
+// ActionSamples are reads over the embedded fixtures.
+func (h *harness) ActionSamples() map[string]map[string]any {
+	return map[string]map[string]any{
+		CapGetEmployee:       {"employee_id": "EMP001"},
+		CapGetEmployeeFull:   {"employee_id": "EMP001"},
+		CapListDirectReports: {"manager_id": "EMP001"},
+		CapGetOrgChart:       {"root_id": "EMP001", "depth": 2.0},
+		CapGetManagerChain:   {"employee_id": "EMP003"},
+		CapGetBalance:        {"employee_id": "EMP003"},
+		CapListRequests:      {"employee_id": "EMP003"},
+	}
 }

@@ -200,14 +200,20 @@
 //
 // Get serves workers, time_off_requests, time_off_balances, pay_statements
 // (the previous and the current year) and organizations as flat records
-// (strings, float64 numbers, null), page by page through the library's
-// page walker, so Limit, Fields, Resume, progress and cancellation behave
-// as with every connector. Where is evaluated exactly by the simulator;
-// fields must exist in the entity's Schema; OrderBy may only be the key
-// ascending; AsOf and Since are UNSUPPORTED (current state only). Workers
-// carry no sensitive PII (get_employee_full has it). Query runs a small
-// native form, "workers?department=Engineering&status=ACTIVE&limit=10"
-// (see Simulator.Query).
+// (strings, float64 numbers, null), page by page. The simulator is a driver
+// on internal/connkit, so the kit's adapter gives Limit, Fields, Resume,
+// progress, cancellation, query checks and error wrapping exactly as every
+// connector has them. Where is evaluated by the simulator as a server would,
+// with translate.Match (a comparison with a missing or null field is false,
+// != included); fields must exist in the entity's Schema; OrderBy may only
+// be the key ascending; AsOf and Since are UNSUPPORTED (current state only).
+// Workers carry no sensitive PII (get_employee_full has it). Query runs a
+// small native form, "workers?department=Engineering&status=ACTIVE&limit=10"
+// (see simDriver.ParseNative).
+//
+// Sensitive and write capabilities need a principal type (__type__) unless
+// the simulator was opened with connectors.WithAllowMissingPrincipalType;
+// approve, like cancel, needs a principal.
 //
 // # HTTP handler
 //

@@ -3,14 +3,15 @@ package workdaysim
 import (
 	"context"
 	"fmt"
-	"iter"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 
 	connectors "github.com/xlr8/connectors"
+	"github.com/xlr8/connectors/internal/connkit"
 	"github.com/xlr8/connectors/internal/pager"
+	"github.com/xlr8/connectors/translate"
 	"github.com/xlr8/connectors/workday/wdapi"
 )
 
@@ -156,18 +157,12 @@ func unknownEntity(name string) *connectors.Error {
 }
 
 // Entities lists the entities Get serves.
-func (s *Simulator) Entities(ctx context.Context) ([]string, error) {
-	if err := s.life.Check(); err != nil {
-		return nil, err
-	}
+func (simDriver) Entities(context.Context) ([]string, error) {
 	return append([]string(nil), entityNames...), nil
 }
 
 // Schema describes an entity; an unknown one is NOT_FOUND.
-func (s *Simulator) Schema(ctx context.Context, name string) (connectors.EntitySchema, error) {
-	if err := s.life.Check(); err != nil {
-		return connectors.EntitySchema{}, err
-	}
+func (simDriver) Schema(_ context.Context, name string) (connectors.EntitySchema, error) {
 	e, ok := entities[name]
 	if !ok {
 		return connectors.EntitySchema{}, unknownEntity(name)
@@ -178,93 +173,69 @@ func (s *Simulator) Schema(ctx context.Context, name string) (connectors.EntityS
 	return sch, nil
 }
 
-// Get streams an entity's records page by page (Config.PageSize), through
-// the library's page walker: Limit, Fields, Resume, progress and
-// cancellation behave as with every connector. Where is evaluated exactly
-// by the simulator, as a server would. Fields and Where name fields of the
-// entity's schema. OrderBy may only be the key ascending (the natural
-// order); AsOf and Since are UNSUPPORTED (the simulator keeps current state
-// only). Injected failures and the latency of an entity read apply to
-// every page.
-func (s *Simulator) Get(ctx context.Context, q connectors.Query) iter.Seq2[connectors.Record, error] {
-	if err := s.life.Check(); err != nil {
-		return connectors.Errored(err)
-	}
-	if err := q.Validate(); err != nil {
-		return connectors.Errored(normalize(err))
-	}
-	ent, ok := entities[q.Entity]
-	if !ok {
-		return connectors.Errored(unknownEntity(q.Entity))
-	}
+// Plan serves an entity's records page by page (Config.PageSize) over
+// positions: Where is evaluated exactly by the simulator, as a server would
+// (translate.Match), Fields selected, OrderBy may only be the key
+// ascending (the natural order); AsOf and Since are UNSUPPORTED (the
+// simulator keeps current state only). Injected failures and the latency of
+// an entity read apply to every page. The kit's adapter has checked that
+// every field named exists.
+func (d simDriver) Plan(_ context.Context, q connectors.Query, _ connectors.EntitySchema) (*connkit.Plan, error) {
+	s := d.s
+	ent := entities[q.Entity]
 	if err := checkQuery(ent, q); err != nil {
-		return connectors.Errored(err)
+		return nil, err
 	}
 	where := q.Where
+	keep := func(connectors.Record) bool { return true }
 	if where != nil {
 		where = connectors.Normalize(where)
+		m, err := translate.NewMatcher(serverSemantics(where))
+		if err != nil {
+			return nil, err
+		}
+		keep = m.Match
 	}
-	cfg := pager.Config{Product: Product, Query: q, Progress: s.opts.Progress}
-	if len(q.Fields) > 0 {
-		fields := q.Fields
-		cfg.Project = func(r connectors.Record) connectors.Record { return r.Select(fields) }
-	}
-	pageSize := s.cfg.PageSize
-	return pager.Walk(ctx, cfg, func(ctx context.Context, req pager.Request) (pager.Page, error) {
-		if err := s.life.Check(); err != nil {
-			return pager.Page{}, err
+	// The token is the scan position of the page, as a server filtering
+	// while it scans would hand out.
+	return &connkit.Plan{Pushed: where, Select: true, Fetch: pager.Tokens(s.cfg.PageSize, func(ctx context.Context, at pager.At) (pager.Result, error) {
+		if err := s.Check(); err != nil {
+			return pager.Result{}, err
 		}
 		if err := s.simulate(ctx, "", false); err != nil {
-			return pager.Page{}, err
+			return pager.Result{}, err
 		}
-		pos := 0
-		if req.Cursor != "" {
-			n, err := strconv.Atoi(req.Cursor)
+		pos, want := 0, at.Limit
+		if at.Token != "" {
+			n, err := strconv.Atoi(at.Token)
 			if err != nil || n < 0 {
-				return pager.Page{}, validationError("resume", "malformed page cursor")
+				return pager.Result{}, validationError("resume", "malformed page cursor")
 			}
 			pos = n
 		}
-		want := pageSize
-		if req.Want > 0 && req.Want < want {
-			want = req.Want
-		}
-		var page pager.Page
+		var res pager.Result
 		st := s.be.st.Load()
 		today := s.be.clock.Today()
 		st.read(today, func() {
 			size := ent.size(st)
-			page.Records = make([]connectors.Record, 0, min(want, size))
-			for ; pos < size && len(page.Records) < want; pos++ {
+			res.Records = make([]connectors.Record, 0, min(want, size))
+			for ; pos < size && len(res.Records) < want; pos++ {
 				r, ok := ent.record(st, pos, today)
-				if ok && match(where, r) {
-					page.Records = append(page.Records, r)
+				if ok && keep(r) {
+					res.Records = append(res.Records, r)
 				}
 			}
 			if pos < size {
-				page.Next = strconv.Itoa(pos)
+				res.Next = strconv.Itoa(pos)
 			}
 		})
-		return page, nil
-	})
+		return res, nil
+	})}, nil
 }
 
 func checkQuery(ent *entity, q connectors.Query) error {
-	for i, name := range q.Fields {
-		if _, ok := ent.schema.Field(name); !ok {
-			return validationError(fmt.Sprintf("fields[%d]", i), fmt.Sprintf("%s has no field %q", q.Entity, name))
-		}
-	}
-	var bad string
-	connectors.Walk(q.Where, func(c connectors.Cmp) bool {
-		if _, ok := ent.schema.Field(c.Field); !ok {
-			bad = c.Field
-			return false
-		}
-		return true
-	})
-	if bad != "" {
-		return validationError("where", fmt.Sprintf("%s has no field %q", q.Entity, bad))
+	if err := connkit.CheckFields(ent.schema, q); err != nil {
+		return normalize(err)
 	}
 	for _, o := range q.OrderBy {
 		if len(ent.schema.Key) != 1 || o.Field != ent.schema.Key[0] || o.Desc {
@@ -279,7 +250,8 @@ func checkQuery(ent *entity, q connectors.Query) error {
 	return nil
 }
 
-// Query runs the simulator's native query form, a REST-style path:
+// ParseNative reads the simulator's native query form (Query), a
+// REST-style path:
 //
 //	ENTITY[?FIELD=VALUE&FIELD=V1,V2&limit=N&fields=F1,F2]
 //
@@ -288,16 +260,7 @@ func checkQuery(ent *entity, q connectors.Query) error {
 // AND; values are compared as text, or as numbers for numeric fields.
 // limit and fields are Get's Limit and Fields. The error of a malformed
 // query is INVALID_ARGUMENT (VALIDATION_ERROR).
-func (s *Simulator) Query(ctx context.Context, native string) iter.Seq2[connectors.Record, error] {
-	if err := s.life.Check(); err != nil {
-		return connectors.Errored(err)
-	}
-	q, err := parseNative(native)
-	if err != nil {
-		return connectors.Errored(err)
-	}
-	return s.Get(ctx, q)
-}
+func (simDriver) ParseNative(native string) (connectors.Query, error) { return parseNative(native) }
 
 func parseNative(native string) (connectors.Query, error) {
 	name, rawQuery, _ := strings.Cut(strings.TrimSpace(native), "?")
@@ -363,3 +326,39 @@ func EntitySchema(name string) (connectors.EntitySchema, bool) { return wdapi.En
 
 // EntityNames lists the entities Get serves, sorted.
 func EntityNames() []string { return wdapi.EntityNames() }
+
+// serverSemantics rewrites e for translate.Match so that it evaluates as
+// the simulator's server does: a comparison with a missing or null field is
+// false, != included (SQL's rule on a server; translate.Match takes null
+// as a value, for which != is true). Each != becomes "!= and not null";
+// And, Or and Not stay two-valued, so the rest is unchanged.
+func serverSemantics(e connectors.Expr) connectors.Expr {
+	switch x := e.(type) {
+	case connectors.Cmp:
+		if x.Op == connectors.OpNe {
+			return connectors.And{x, connectors.Not{X: connectors.IsNull(x.Field)}}
+		}
+		return x
+	case connectors.And:
+		out := make(connectors.And, len(x))
+		for i, c := range x {
+			out[i] = serverSemantics(c)
+		}
+		return out
+	case connectors.Or:
+		out := make(connectors.Or, len(x))
+		for i, c := range x {
+			out[i] = serverSemantics(c)
+		}
+		return out
+	case connectors.Not:
+		return connectors.Not{X: serverSemantics(x.X)}
+	}
+	return e
+}
+
+// match evaluates a filter on a record as the simulator's server does, by
+// translate.Match (the HTTP handler filters with it too).
+func match(e connectors.Expr, r connectors.Record) bool {
+	return e == nil || translate.Match(serverSemantics(e), r)
+}

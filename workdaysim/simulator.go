@@ -2,6 +2,7 @@ package workdaysim
 
 import (
 	"context"
+	"errors"
 
 	"math/rand/v2"
 	"sync"
@@ -29,16 +30,24 @@ func init() {
 // state, with the 16 capabilities of the spec as typed methods and through
 // Execute. It is safe for concurrent use.
 type Simulator struct {
-	life    connkit.Lifecycle
-	opts    connectors.Options
-	cfg     Config
-	be      *backend
-	actions *connkit.Actions
-	audit   *connkit.Auditor
-	trail   *trail
+	*connkit.Conn
+	opts  connectors.Options
+	cfg   Config
+	be    *backend
+	audit *connkit.Auditor
+	trail *trail
 }
 
-var _ connectors.Connector = (*Simulator)(nil)
+// simDriver is the simulator as a driver on internal/connkit: the kit's
+// adapter owns the port (lifecycle, query checks, paging, Resume, errors,
+// Execute's dispatch and audit); the driver serves the in-memory state.
+type simDriver struct{ s *Simulator }
+
+var (
+	_ connectors.Connector = (*Simulator)(nil)
+	_ connkit.NativeParser = simDriver{}
+	_ connkit.ErrorMapper  = simDriver{}
+)
 
 // backend is the state a simulator serves: the store (swapped whole by
 // Reset and Load), the clock and the fault switches. Simulators made for
@@ -58,13 +67,15 @@ type backend struct {
 // A bad configuration or fixture folder is an INVALID_ARGUMENT error
 // (VALIDATION_ERROR) naming the field, file or record.
 func New(opts ...connectors.Option) (*Simulator, error) {
-	o := connectors.ApplyOptions(opts...)
+	o, err := connkit.ResolveOptions(Product, simDriver{}, opts...)
+	if err != nil {
+		return nil, err
+	}
 	set := resolveSettings(o)
 	if err := set.cfg.validate(); err != nil {
 		return nil, err
 	}
 	fix := set.fixtures
-	var err error
 	switch {
 	case fix != nil:
 		if err = fix.Validate(); err != nil {
@@ -82,21 +93,22 @@ func New(opts ...connectors.Option) (*Simulator, error) {
 	be := &backend{clock: newClock(set.cfg.Start, o.Clock), start: set.cfg.Start, initial: fix}
 	be.faults.rng = rand.New(rand.NewPCG(set.cfg.Seed, set.cfg.Seed^0x9e3779b97f4a7c15))
 	be.st.Store(newStore(fix))
-	return newSimulator(o, set.cfg, be), nil
+	return newSimulator(o, set.cfg, be)
 }
 
-func newSimulator(o connectors.Options, cfg Config, be *backend) *Simulator {
+func newSimulator(o connectors.Options, cfg Config, be *backend) (*Simulator, error) {
 	s := &Simulator{opts: o, cfg: cfg, be: be, trail: newTrail(cfg.AuditCapacity)}
-	s.life.Product = Product
 	host := o.Audit
-	s.audit = &connkit.Auditor{Product: Product, Logger: o.Logger, Now: be.clock.Now,
+	s.audit = &connkit.Auditor{Product: Product, Logger: o.Logger, Now: be.clock.Now, AllowMissingType: o.AllowMissingPrincipalType,
 		Hook: func(ctx context.Context, ev connectors.AuditEvent) {
 			s.trail.add(ev)
 			if host != nil {
 				host(ctx, ev)
 			}
 		}}
-	s.actions = connkit.NewActions(Product,
+	co := o
+	co.Clock = be.clock.Now
+	conn, err := connkit.New(simDriver{s}, connkit.Config{Product: Product, Options: co, Auditor: s.audit, Actions: []connkit.Action{
 		action(s, CapGetEmployee, (*store).getEmployee),
 		action(s, CapGetEmployeeFull, (*store).getEmployeeFull),
 		action(s, CapListDirectReports, (*store).listDirectReports),
@@ -113,34 +125,35 @@ func newSimulator(o connectors.Options, cfg Config, be *backend) *Simulator {
 		action(s, CapGetCompensation, (*store).getCompensation),
 		action(s, CapGetPayStatement, (*store).getPayStatement),
 		action(s, CapListPayStatements, (*store).listPayStatements),
-	)
-	return s
+	}})
+	if err != nil {
+		return nil, err
+	}
+	s.Conn = conn
+	return s, nil
 }
 
 // session returns a simulator over the same backend with other options
 // (the conformance harness opens one per test connector).
-func (s *Simulator) session(opts ...connectors.Option) *Simulator {
-	o := connectors.ApplyOptions(opts...)
+func (s *Simulator) session(opts ...connectors.Option) (*Simulator, error) {
+	o, err := connkit.ResolveOptions(Product, simDriver{}, opts...)
+	if err != nil {
+		return nil, err
+	}
 	return newSimulator(o, s.cfg, s.be)
 }
 
 // op is an operation of the store.
 type op[Req, Resp any] func(*store, env, Req) (*Resp, error)
 
-// action makes the Execute entry of an operation: strict decoding of params
-// into the request, then the same run as the typed method.
+// action binds an operation to its declared capability (wdapi's table):
+// strict decoding of params into the request, then the same run as the
+// typed method.
 func action[Req, Resp any](s *Simulator, name string, fn op[Req, Resp]) connkit.Action {
-	return connkit.Action{Capability: capability(name), Handle: func(ctx context.Context, p connectors.Principal, params map[string]any) (map[string]any, error) {
-		var req Req
-		if err := connkit.Decode(params, &req); err != nil {
-			return nil, normalize(err)
-		}
-		out, err := run(ctx, s, name, p, req, fn)
-		if err != nil {
-			return nil, err
-		}
-		return connkit.EncodeMap(out), nil
-	}}
+	sp, _ := wdapi.Spec(name)
+	return connkit.Bind(sp, func(ctx context.Context, p connectors.Principal, req Req) (*Resp, error) {
+		return run(ctx, s, name, p, req, fn)
+	})
 }
 
 // run waits the simulated latency, injects the configured failures (which
@@ -166,10 +179,13 @@ func typed[Req, Resp any](ctx context.Context, s *Simulator, name string, req Re
 	c := capability(name)
 	p := PrincipalFromContext(ctx)
 	out, err := func() (*Resp, error) {
-		if err := s.life.Check(); err != nil {
+		if err := s.Check(); err != nil {
 			return nil, err
 		}
 		if err := p.Validate(); err != nil {
+			return nil, normalize(err)
+		}
+		if err := connkit.CheckPrincipalType(c, p, s.audit.AllowMissingType); err != nil {
 			return nil, normalize(err)
 		}
 		if !c.Allows(p.Type) {
@@ -201,53 +217,33 @@ func PrincipalFromContext(ctx context.Context) connectors.Principal {
 	return p
 }
 
-// ---- the Connector port ----
+// ---- the driver ----
 
-// Product returns "workday_sim".
-func (s *Simulator) Product() string { return Product }
+// Connect has nothing to authenticate.
+func (simDriver) Connect(context.Context) error { return nil }
 
-// Connect checks the simulator is open; there is nothing to authenticate.
-func (s *Simulator) Connect(ctx context.Context) error {
-	return s.life.Connect(ctx, func(context.Context) error { return nil })
+// Ping reports the simulator reachable and authenticated, unless an
+// outage was injected.
+func (d simDriver) Ping(context.Context) (connkit.Ping, error) {
+	p := connkit.Ping{APIVersion: "v1 (simulated)"}
+	if d.s.be.faults.outage() {
+		p.Message = "simulated outage"
+		return p, injected(ErrCodeConnectorUnavailable)
+	}
+	return p, nil
 }
 
-// Close closes the simulator; later calls fail with ErrClosed. The state
-// is dropped with the simulator.
-func (s *Simulator) Close() error { return s.life.Close(nil) }
-
-// Test reports the simulator reachable and authenticated, unless an
-// outage was injected.
-func (s *Simulator) Test(ctx context.Context) (connectors.Status, error) {
-	st := connectors.Status{Product: Product, APIVersion: "v1 (simulated)", CheckedAt: s.be.clock.Now()}
-	if err := s.Connect(ctx); err != nil {
-		return st, err
+// MapError gives every error leaving the simulator a code of its table.
+func (simDriver) MapError(e *errs.Error) *errs.Error {
+	var out *errs.Error
+	if errors.As(normalize(e), &out) {
+		return out
 	}
-	start := time.Now()
-	if s.be.faults.outage() {
-		st.Message = "simulated outage"
-		return st, injected(ErrCodeConnectorUnavailable)
-	}
-	st.Reachable, st.Authenticated, st.Latency = true, true, time.Since(start)
-	return st, nil
+	return e
 }
 
 // Capabilities returns the 16 capabilities.
 func (s *Simulator) Capabilities() []connectors.Capability { return Capabilities() }
-
-// Execute runs one capability with params decoded strictly into its
-// request type. The principal keys are taken out of params and recorded in
-// the audit trail. Every error is a *connectors.Error with one of the
-// simulator's vendor codes (see ErrorCodes).
-func (s *Simulator) Execute(ctx context.Context, action string, params map[string]any) (map[string]any, error) {
-	if err := s.life.Check(); err != nil {
-		return nil, err
-	}
-	out, err := s.actions.Execute(ctx, s.audit, action, params)
-	if err != nil {
-		return nil, normalize(err)
-	}
-	return out, nil
-}
 
 // ---- typed methods, one per capability ----
 
@@ -336,11 +332,11 @@ func (s *Simulator) ListPayStatements(ctx context.Context, req ListPayStatements
 // As sets target, a **Simulator, to s (connectors.As reaches the simulator
 // under wrappers and through connectors.Open).
 func (s *Simulator) As(target any) bool {
-	p, ok := target.(**Simulator)
-	if ok {
+	if p, ok := target.(**Simulator); ok {
 		*p = s
+		return true
 	}
-	return ok
+	return s.Conn.As(target)
 }
 
 // Clock returns the simulated clock.

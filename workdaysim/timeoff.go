@@ -192,7 +192,11 @@ func (s *store) approveTimeOff(en env, req ApproveTimeOffRequest) (out *TimeOffA
 	if err := required("approver_id", req.ApproverID); err != nil {
 		return nil, err
 	}
-	if en.p.ID != "" && en.p.ID != req.ApproverID && !en.p.InGroup(AdminGroup) {
+	if en.p.ID == "" {
+		return nil, notPermitted("approve needs a principal: the approver or a member of "+AdminGroup,
+			map[string]any{"request_id": req.RequestID})
+	}
+	if en.p.ID != req.ApproverID && !en.p.InGroup(AdminGroup) {
 		return nil, notPermitted(fmt.Sprintf("principal '%s' may not approve as '%s' (only the approver or a member of %s)", en.p.ID, req.ApproverID, AdminGroup),
 			map[string]any{"principal": en.p.ID, "approver_id": req.ApproverID})
 	}

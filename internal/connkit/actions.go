@@ -88,11 +88,32 @@ type Auditor struct {
 	Logger  *slog.Logger
 	Hook    connectors.AuditHook
 	Now     func() time.Time
+	// AllowMissingType lets sensitive and write capabilities run without
+	// a principal type (connectors.WithAllowMissingPrincipalType).
+	AllowMissingType bool
+}
+
+// CheckPrincipalType refuses, with PERMISSION_DENIED (vendor code
+// NOT_PERMITTED, Details["reason"] "principal_type_required"), a sensitive or write capability called without
+// a principal type (__type__): the capability's PrincipalTypes cannot be
+// enforced for a caller of unknown kind, so the gate fails closed unless the
+// host opted out (allowMissing).
+func CheckPrincipalType(c connectors.Capability, p connectors.Principal, allowMissing bool) *errs.Error {
+	if p.Type != "" || allowMissing || !(c.Sensitive || c.Write) {
+		return nil
+	}
+	what := "writes"
+	if !c.Write {
+		what = "is sensitive"
+	}
+	return (&errs.Error{Code: errs.CodePermissionDenied, VendorCode: "NOT_PERMITTED",
+		Message: fmt.Sprintf("%s %s: the caller must say its principal type (%s: one of %v)", c.Name, what, connectors.ParamType, c.PrincipalTypes)}).
+		WithDetail("param", connectors.ParamType).WithDetail("reason", "principal_type_required")
 }
 
 // NewAuditor builds an Auditor from resolved options.
 func NewAuditor(product string, o connectors.Options) *Auditor {
-	return &Auditor{Product: product, Logger: o.Logger, Hook: o.Audit, Now: o.Clock}
+	return &Auditor{Product: product, Logger: o.Logger, Hook: o.Audit, Now: o.Clock, AllowMissingType: o.AllowMissingPrincipalType}
 }
 
 // ExecuteMessage is the message of the audit event logged for every Execute.
@@ -117,6 +138,12 @@ func (a *Actions) Execute(ctx context.Context, au *Auditor, action string, param
 		e := errs.As(err, a.product).Clone()
 		e.Product = a.product
 		au.record(ctx, act.Capability, connectors.Principal{}, nil, e, start)
+		return nil, e
+	}
+	if err := CheckPrincipalType(act.Capability, p, au != nil && au.AllowMissingType); err != nil {
+		e := err.Clone()
+		e.Product = a.product
+		au.record(ctx, act.Capability, p, nil, e, start)
 		return nil, e
 	}
 	if !act.Capability.Allows(p.Type) {

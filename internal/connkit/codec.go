@@ -383,74 +383,17 @@ func Encode(v any) any {
 	if v == nil {
 		return nil
 	}
-	return encodeValue(reflect.ValueOf(v))
+	rv := reflect.ValueOf(v)
+	return encoderOf(rv.Type())(rv)
 }
 
 // EncodeMap is Encode for a struct (or map) value, returning the map.
 func EncodeMap(v any) map[string]any {
+	if tm, ok := v.(ToMapper); ok {
+		if rv := reflect.ValueOf(v); rv.Kind() != reflect.Pointer || !rv.IsNil() {
+			return tm.ToMap()
+		}
+	}
 	m, _ := Encode(v).(map[string]any)
 	return m
-}
-
-func encodeValue(rv reflect.Value) any {
-	if !rv.IsValid() {
-		return nil
-	}
-	t := rv.Type()
-	if t.Kind() != reflect.Pointer && t.Kind() != reflect.Interface && t.Implements(textMarshaler) {
-		b, err := rv.Interface().(encoding.TextMarshaler).MarshalText()
-		if err != nil {
-			return nil
-		}
-		return string(b)
-	}
-	switch t.Kind() {
-	case reflect.Pointer, reflect.Interface:
-		if rv.IsNil() {
-			return nil
-		}
-		return encodeValue(rv.Elem())
-	case reflect.String:
-		return rv.String()
-	case reflect.Bool:
-		return rv.Bool()
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return float64(rv.Int())
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return float64(rv.Uint())
-	case reflect.Float32, reflect.Float64:
-		return rv.Float()
-	case reflect.Slice, reflect.Array:
-		if t.Kind() == reflect.Slice && rv.IsNil() {
-			return nil // as encoding/json: a nil slice is null
-		}
-		out := make([]any, rv.Len())
-		for i := range out {
-			out[i] = encodeValue(rv.Index(i))
-		}
-		return out
-	case reflect.Map:
-		if rv.IsNil() {
-			return nil
-		}
-		out := make(map[string]any, rv.Len())
-		it := rv.MapRange()
-		for it.Next() {
-			out[fmt.Sprint(it.Key().Interface())] = encodeValue(it.Value())
-		}
-		return out
-	case reflect.Struct:
-		si := infoOf(t)
-		out := make(map[string]any, len(si.fields))
-		for i := range si.fields {
-			f := &si.fields[i]
-			fv := rv.FieldByIndex(f.index)
-			if f.omit && fv.IsZero() {
-				continue
-			}
-			out[f.name] = encodeValue(fv)
-		}
-		return out
-	}
-	return rv.Interface()
 }

@@ -228,21 +228,57 @@ func TestLifecycle(t *testing.T) {
 func TestLimiterSharedPerCredential(t *testing.T) {
 	cred := &credentials.Credential{ID: "c-shared"}
 	o := connectors.ApplyOptions(connectors.WithRateLimit(5, 2))
-	a := Limiter("prod", cred, o, 0, 0)
-	b := Limiter("prod", cred, o, 0, 0)
-	c := Limiter("other", cred, o, 0, 0)
+	lim := func(product string, cred *credentials.Credential, o connectors.Options, r rate.Limit, b int) *rate.Limiter {
+		t.Helper()
+		l, err := Limiter(product, cred, o, r, b)
+		if err != nil {
+			t.Fatalf("Limiter: %v", err)
+		}
+		return l
+	}
+	a := lim("prod", cred, o, 0, 0)
+	b := lim("prod", cred, o, 0, 0)
+	c := lim("other", cred, o, 0, 0)
 	if a != b || a == c || a.Limit() != 5 || a.Burst() != 2 {
 		t.Errorf("limiters %p %p %p", a, b, c)
 	}
-	if Limiter("prod", cred, connectors.ApplyOptions(), 0, 0) != nil {
+	if lim("prod", cred, connectors.ApplyOptions(), 0, 0) != nil {
 		t.Error("a limiter without any rate")
 	}
 	own := rate.NewLimiter(1, 1)
-	if Limiter("prod", cred, connectors.ApplyOptions(connectors.WithRateLimiter(own)), 9, 9) != own {
+	if lim("prod", cred, connectors.ApplyOptions(connectors.WithRateLimiter(own)), 9, 9) != own {
 		t.Error("the host's limiter was not used")
 	}
-	if d := Limiter("prod", &credentials.Credential{}, connectors.ApplyOptions(), 3, 0); d == nil || d.Limit() != 3 {
+	if d := lim("prod", &credentials.Credential{}, connectors.ApplyOptions(), 3, 0); d == nil || d.Limit() != 3 {
 		t.Error("vendor default")
+	}
+}
+
+// TestLimiterNotRetunedByNextOpen: a second Open for the same credential
+// used to SetLimit the shared limiter, silently changing the pace of the
+// connectors already open on it.
+func TestLimiterNotRetunedByNextOpen(t *testing.T) {
+	cred := &credentials.Credential{ID: "c-retune"}
+	first, err := Limiter("prod", cred, connectors.ApplyOptions(connectors.WithRateLimit(5, 2)), 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A later Open with only the vendor default shares it as it is.
+	same, err := Limiter("prod", cred, connectors.ApplyOptions(), 50, 10)
+	if err != nil || same != first || first.Limit() != 5 || first.Burst() != 2 {
+		t.Errorf("default-rate Open: %p %v, limit %v burst %d", same, err, first.Limit(), first.Burst())
+	}
+	// A later Open asking for another rate is refused, and changes nothing.
+	_, err = Limiter("prod", cred, connectors.ApplyOptions(connectors.WithRateLimit(100, 100)), 0, 0)
+	if errs.CodeOf(err) != errs.CodeInvalidArgument {
+		t.Errorf("a different explicit rate: %v, want INVALID_ARGUMENT", err)
+	}
+	if first.Limit() != 5 || first.Burst() != 2 {
+		t.Errorf("the shared limiter was retuned to %v/%d", first.Limit(), first.Burst())
+	}
+	// The same rate again is fine.
+	if again, err := Limiter("prod", cred, connectors.ApplyOptions(connectors.WithRateLimit(5, 2)), 0, 0); err != nil || again != first {
+		t.Errorf("the same rate: %p %v", again, err)
 	}
 }
 

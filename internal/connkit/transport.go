@@ -2,6 +2,7 @@ package connkit
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"sync"
 
@@ -20,12 +21,18 @@ import (
 type ClientConfig struct {
 	// Auth authorizes requests (nil: none).
 	Auth transport.Auth
-	// DecodeError and ShouldRetry are the vendor's hooks (see transport).
+	// DecodeError and ShouldRetry are the vendor's hooks (see transport):
+	// DecodeError reads the vendor's error body into the error (VendorCode,
+	// Message, Details).
 	DecodeError func(*errs.Error, *transport.Response) *errs.Error
 	ShouldRetry func(*http.Response) (retry, decided bool)
+	// Errors maps vendor codes to codes and retryability, applied after
+	// DecodeError (nil: none).
+	Errors ErrorMap
 	// Observe sees every attempt's response headers.
 	Observe func(*http.Response)
-	// DefaultRate and DefaultBurst apply when the host set no rate limit.
+	// DefaultRate and DefaultBurst are the vendor's default pace, applied
+	// when the host set no rate limit (see Limiter).
 	DefaultRate  rate.Limit
 	DefaultBurst int
 	// Secrets is the set to scrub with; nil makes a new one.
@@ -43,17 +50,31 @@ func NewClient(product string, cred *credentials.Credential, o connectors.Option
 		secrets = redact.NewSet()
 	}
 	secrets.Add(cred.SecretValues()...)
+	lim, err := Limiter(product, cred, o, vc.DefaultRate, vc.DefaultBurst)
+	if err != nil {
+		return nil, err
+	}
+	decode := vc.DecodeError
+	if len(vc.Errors) > 0 {
+		m := vc.Errors
+		decode = func(e *errs.Error, resp *transport.Response) *errs.Error {
+			if vc.DecodeError != nil {
+				e = vc.DecodeError(e, resp)
+			}
+			return m.Apply(e)
+		}
+	}
 	return transport.New(transport.Config{
 		Product:               product,
 		HTTPClient:            o.HTTPClient,
 		Logger:                o.Logger,
-		Limiter:               Limiter(product, cred, o, vc.DefaultRate, vc.DefaultBurst),
+		Limiter:               lim,
 		Retry:                 o.Retry,
 		Auth:                  vc.Auth,
 		AllowInsecureLoopback: o.AllowInsecureLoopback,
 		MaxBodyBytes:          o.MaxBodyBytes,
 		AttemptTimeout:        o.RequestTimeout,
-		DecodeError:           vc.DecodeError,
+		DecodeError:           decode,
 		ShouldRetry:           vc.ShouldRetry,
 		Observe:               vc.Observe,
 		Secrets:               secrets,
@@ -66,25 +87,32 @@ var (
 )
 
 // Limiter returns the rate limiter for a credential: the host's own
-// (WithRateLimiter); else one shared per product and credential id, set to
-// the host's rate (WithRateLimit) or the vendor's default; nil when neither
-// gives a rate.
-func Limiter(product string, cred *credentials.Credential, o connectors.Options, defRate rate.Limit, defBurst int) *rate.Limiter {
+// (WithRateLimiter); else one shared per product and credential id, made
+// at the host's rate (WithRateLimit) or, without one, the vendor's default;
+// nil when neither gives a rate.
+//
+// A shared limiter is never retuned by a later Open: a later Open without
+// a rate of its own shares it as it is, and one asking for a different rate
+// is INVALID_ARGUMENT (it would silently change the pace of every connector
+// already open for the credential; share a limiter you control with
+// WithRateLimiter instead).
+func Limiter(product string, cred *credentials.Credential, o connectors.Options, defRate rate.Limit, defBurst int) (*rate.Limiter, error) {
 	if o.RateLimiter != nil {
-		return o.RateLimiter
+		return o.RateLimiter, nil
 	}
 	r, burst := o.RateLimit, o.RateBurst
-	if r == 0 {
+	explicit := r != 0
+	if !explicit {
 		r, burst = defRate, defBurst
 	}
 	if r == 0 {
-		return nil
+		return nil, nil
 	}
 	if burst <= 0 {
 		burst = 1
 	}
 	if cred == nil || cred.ID == "" {
-		return rate.NewLimiter(r, burst)
+		return rate.NewLimiter(r, burst), nil
 	}
 	key := product + "\x00" + cred.ID
 	limitersMu.Lock()
@@ -93,15 +121,15 @@ func Limiter(product string, cred *credentials.Credential, o connectors.Options,
 	if !ok {
 		l = rate.NewLimiter(r, burst)
 		limiters[key] = l
-		return l
+		return l, nil
 	}
-	if l.Limit() != r {
-		l.SetLimit(r)
+	if explicit && (l.Limit() != r || l.Burst() != burst) {
+		return nil, (&errs.Error{Code: errs.CodeInvalidArgument, Product: product,
+			Message: fmt.Sprintf("credential %q already paces %s at %g calls/s (burst %d); a connector asking for %g/s (burst %d) would retune it for every connector open on it: use the same rate, or share your own limiter with WithRateLimiter",
+				Bound(cred.ID, 128), product, float64(l.Limit()), l.Burst(), float64(r), burst)}).
+			WithDetail("rate", float64(l.Limit())).WithDetail("burst", l.Burst())
 	}
-	if l.Burst() != burst {
-		l.SetBurst(burst)
-	}
-	return l
+	return l, nil
 }
 
 // TokenAuth returns the token cache a vendor authorizes with: over the

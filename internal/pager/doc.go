@@ -14,5 +14,24 @@
 //   - a residual filter and a field projection run client side;
 //   - progress is reported after every page, and once more at the end;
 //   - when the vendor advertised a total, ending with fewer records says so
-//     (an INTERNAL error wrapping errs.ErrIncomplete).
+//     (an INTERNAL error wrapping errs.ErrIncomplete);
+//   - a page repeating a record (by KeyOf) of the same or the previous two
+//     pages ends the stream with ErrRepeatedRecords, and receiving far more
+//     records than advertised ends it with ErrPastTotal: a server that
+//     ignores its offset or hands out fresh cursors for the same records
+//     cannot make a stream run without end.
+//
+// # Strategies
+//
+// A vendor does not write a Fetch by hand: it picks the strategy its API
+// documents and writes a Call, one request and its decoding.
+//
+//   - OffsetLimit: offset and limit, ending on hasMore, the total, or a
+//     short page;
+//   - PageNumber: page number and a constant size, ending on a short page;
+//   - Tokens: an opaque token (cursor, continuation, locator);
+//   - NextLink: a next link, absolute or relative, that must stay on the
+//     first URL's origin (SameOrigin);
+//   - OData: OData's __next / @odata.nextLink, or $skiptoken on the first
+//     URL.
 package pager

@@ -167,6 +167,8 @@ func (w *walker) run(ctx context.Context) {
 	}
 	seen := map[string]bool{}
 	empty := 0
+	var win window
+	maxPage := 0
 	for {
 		if err := ctx.Err(); err != nil {
 			w.fail(errs.FromContext(err, w.cfg.Product, "reading "+q.Entity), cursor, skip)
@@ -206,6 +208,8 @@ func (w *walker) run(ctx context.Context) {
 		}
 		pageStart := skip
 		skip = 0
+		maxPage = max(maxPage, len(page.Records))
+		win.next()
 		for i, rec := range records {
 			if i%checkEvery == checkEvery-1 {
 				if err := ctx.Err(); err != nil {
@@ -213,7 +217,21 @@ func (w *walker) run(ctx context.Context) {
 					return
 				}
 			}
+			if w.cfg.KeyOf != nil {
+				if k := w.cfg.KeyOf(rec); k != "" && !win.add(k) {
+					w.fail((&errs.Error{Code: errs.CodeInternal, Product: w.cfg.Product, Err: ErrRepeatedRecords,
+						Message: fmt.Sprintf("%s: page %d repeats a record already received (the vendor ignored the cursor or offset); stopping instead of streaming duplicates", q.Entity, w.pages)}).
+						WithDetail("page", w.pages), cursor, pageStart+i)
+					return
+				}
+			}
 			w.received++
+			if w.hasTotal && w.received > w.total+max(w.total/10, int64(maxPage)) {
+				w.fail((&errs.Error{Code: errs.CodeInternal, Product: w.cfg.Product, Err: ErrPastTotal,
+					Message: fmt.Sprintf("%s: received %d records, far past the %d the vendor advertised; stopping", q.Entity, w.received, w.total)}).
+					WithDetail("advertised", w.total).WithDetail("received", w.received), cursor, pageStart+i)
+				return
+			}
 			if w.cfg.Filter != nil && !w.cfg.Filter(rec) {
 				continue
 			}
@@ -268,6 +286,44 @@ func (w *walker) run(ctx context.Context) {
 		}
 		cursor = page.Next
 	}
+}
+
+// ErrRepeatedRecords is the cause when a page repeats a record (by the
+// walk's KeyOf) received in the same or the previous two pages: a server that
+// ignores its offset or hands out fresh cursors for the same records.
+var ErrRepeatedRecords = error(cause("a page repeats records already received"))
+
+// ErrPastTotal is the cause when a walk receives far more records than the
+// vendor advertised (more than a tenth, and more than a page, over it).
+var ErrPastTotal = error(cause("far more records than the vendor advertised"))
+
+// cause is a plain cause whose text is safe to print.
+type cause string
+
+func (c cause) Error() string     { return string(c) }
+func (c cause) SafeError() string { return string(c) }
+
+// window holds the keys of the current and the two previous pages.
+type window struct{ sets [3]map[string]struct{} }
+
+func (w *window) next() {
+	w.sets[2] = w.sets[1]
+	w.sets[1] = w.sets[0]
+	w.sets[0] = nil
+}
+
+// add records k in the current page; false when k was seen in the window.
+func (w *window) add(k string) bool {
+	for _, s := range w.sets {
+		if _, ok := s[k]; ok {
+			return false
+		}
+	}
+	if w.sets[0] == nil {
+		w.sets[0] = make(map[string]struct{}, 64)
+	}
+	w.sets[0][k] = struct{}{}
+	return true
 }
 
 // fail yields err, with a Resume token pointing at (cursor, skip) when the

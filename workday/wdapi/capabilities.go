@@ -1,24 +1,14 @@
 package wdapi
 
 import (
-	"encoding/json"
 	"fmt"
 	"reflect"
 
 	"github.com/google/jsonschema-go/jsonschema"
 
 	connectors "github.com/xlr8/connectors"
+	"github.com/xlr8/connectors/internal/connkit"
 )
-
-// capSpec is the static description of one capability.
-type capSpec struct {
-	name        string
-	description string
-	types       []connectors.PrincipalType
-	sensitive   bool
-	write       bool
-	in, out     reflect.Type
-}
 
 var (
 	everyone  = []connectors.PrincipalType{connectors.PrincipalHuman, connectors.PrincipalMachine, connectors.PrincipalAIAgent}
@@ -27,14 +17,32 @@ var (
 	humansAI  = []connectors.PrincipalType{connectors.PrincipalHuman, connectors.PrincipalAIAgent}
 )
 
-func spec[Req, Resp any](name, desc string, types []connectors.PrincipalType, sensitive, write bool) capSpec {
-	return capSpec{name: name, description: desc, types: types, sensitive: sensitive, write: write,
-		in: reflect.TypeFor[Req](), out: reflect.TypeFor[Resp]()}
+// actionSchemas are the contract's schema rules: dates are strings of format
+// date, and the recursive OrgNode is a $ref into $defs.
+var actionSchemas = func() *connkit.Schemas {
+	date := &jsonschema.Schema{Type: "string", Format: "date"}
+	ref := &jsonschema.Schema{Ref: "#/$defs/" + orgNodeRef}
+	// jsonschema-go refuses cycles: describe one level of OrgNode with its
+	// reports pointing back at the definition.
+	node, err := jsonschema.ForType(reflect.TypeFor[orgNodeShape](), &jsonschema.ForOptions{TypeSchemas: map[reflect.Type]*jsonschema.Schema{
+		reflect.TypeFor[Date](): date, reflect.TypeFor[OrgNode](): ref}})
+	if err != nil {
+		panic(fmt.Sprintf("wdapi: schema of OrgNode: %v", err))
+	}
+	node.Properties["reports"] = &jsonschema.Schema{Type: "array", Items: ref}
+	return &connkit.Schemas{Types: map[reflect.Type]*jsonschema.Schema{reflect.TypeFor[Date](): date},
+		Recursive: map[reflect.Type]connkit.Def{reflect.TypeFor[OrgNode](): {Name: orgNodeRef, Schema: node}}}
+}()
+
+func spec[Req, Resp any](name, desc string, types []connectors.PrincipalType, sensitive, write bool) connkit.Spec {
+	return connkit.DeclareWith[Req, Resp](actionSchemas, connectors.Capability{Name: name, Description: desc,
+		PrincipalTypes: types, Sensitive: sensitive, Write: write})
 }
 
-// capSpecs lists the 16 capabilities with the spec's principal types and
-// sensitivity, in the spec's order.
-var capSpecs = []capSpec{
+// specs is the action table of the 16 capabilities with the spec's
+// principal types and sensitivity, in the spec's order: the simulator and
+// the Workday connector bind their own handlers to it (connkit.Bind).
+var specs = connkit.Specs{
 	spec[GetEmployeeRequest, Employee](CapGetEmployee, "Get an employee's public directory information (name, email, job, manager, status, start date).", everyone, false, false),
 	spec[GetEmployeeRequest, EmployeeFull](CapGetEmployeeFull, "Get an employee's complete record including sensitive PII (legal name, personal contact, birth date, national id digits, address, emergency contact).", notAgents, true, false),
 	spec[ListDirectReportsRequest, DirectReports](CapListDirectReports, "List the active employees who report directly to a manager.", everyone, false, false),
@@ -53,38 +61,22 @@ var capSpecs = []capSpec{
 	spec[ListPayStatementsRequest, PayStatementList](CapListPayStatements, "List an employee's pay statements of a year.", humans, true, false),
 }
 
+// Specs returns the action table (a copy).
+func Specs() connkit.Specs { return append(connkit.Specs(nil), specs...) }
+
+// Spec returns the spec of the capability named name.
+func Spec(name string) (connkit.Spec, bool) { return specs.Lookup(name) }
+
 var capabilityIndex = func() map[string]int {
-	m := make(map[string]int, len(capSpecs))
-	for i, c := range capSpecs {
-		m[c.name] = i
+	m := make(map[string]int, len(specs))
+	for i, c := range specs {
+		m[c.Capability.Name] = i
 	}
 	return m
 }()
 
 // capabilities are built once, with their JSON Schemas.
-var capabilities = buildCapabilities()
-
-func buildCapabilities() []connectors.Capability {
-	out := make([]connectors.Capability, len(capSpecs))
-	for i, c := range capSpecs {
-		in, err := schemaFor(c.in)
-		if err != nil {
-			panic(fmt.Sprintf("wdapi: input schema of %s: %v", c.name, err))
-		}
-		outSchema, err := schemaFor(c.out)
-		if err != nil {
-			panic(fmt.Sprintf("wdapi: output schema of %s: %v", c.name, err))
-		}
-		level := connectors.AuditStandard
-		if c.sensitive {
-			level = connectors.AuditVerbose
-		}
-		out[i] = connectors.Capability{Name: c.name, Description: c.description,
-			PrincipalTypes: append([]connectors.PrincipalType(nil), c.types...),
-			Sensitive:      c.sensitive, AuditLevel: level, Write: c.write, InputSchema: in, OutputSchema: outSchema}
-	}
-	return out
-}
+var capabilities = specs.Capabilities()
 
 // Capability returns the capability named name.
 func Capability(name string) (connectors.Capability, bool) {
@@ -106,63 +98,12 @@ func Capabilities() []connectors.Capability {
 // orgNodeRef is the name of the recursive org chart node in $defs.
 const orgNodeRef = "OrgNode"
 
-// schemaFor infers a JSON Schema from a Go type with jsonschema-go, as
-// the MCP go-sdk does: dates are strings of format date, and the recursive
-// OrgNode is a $ref into $defs.
-func schemaFor(t reflect.Type) (json.RawMessage, error) {
-	dateSchema := &jsonschema.Schema{Type: "string", Format: "date"}
-	opts := &jsonschema.ForOptions{TypeSchemas: map[reflect.Type]*jsonschema.Schema{
-		reflect.TypeFor[Date](): dateSchema,
-	}}
-	var node *jsonschema.Schema
-	if usesOrgNode(t, map[reflect.Type]bool{}) {
-		// jsonschema-go refuses cycles: describe one level of OrgNode with
-		// its reports pointing back at the definition.
-		ref := &jsonschema.Schema{Ref: "#/$defs/" + orgNodeRef}
-		shallow := map[reflect.Type]*jsonschema.Schema{reflect.TypeFor[Date](): dateSchema, reflect.TypeFor[OrgNode](): ref}
-		var err error
-		node, err = jsonschema.ForType(reflect.TypeFor[orgNodeShape](), &jsonschema.ForOptions{TypeSchemas: shallow})
-		if err != nil {
-			return nil, err
-		}
-		node.Properties["reports"] = &jsonschema.Schema{Type: "array", Items: ref}
-		opts.TypeSchemas[reflect.TypeFor[OrgNode]()] = ref
-	}
-	s, err := jsonschema.ForType(t, opts)
-	if err != nil {
-		return nil, err
-	}
-	if node != nil {
-		s.Defs = map[string]*jsonschema.Schema{orgNodeRef: node}
-	}
-	return json.Marshal(s)
-}
-
 // orgNodeShape mirrors OrgNode for its schema (reports filled in by hand).
 type orgNodeShape struct {
 	EmployeeID  string `json:"employee_id"`
 	DisplayName string `json:"display_name"`
 	Title       string `json:"title"`
 	Reports     []int  `json:"reports"`
-}
-
-func usesOrgNode(t reflect.Type, seen map[reflect.Type]bool) bool {
-	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
-		t = t.Elem()
-	}
-	if t == reflect.TypeFor[OrgNode]() {
-		return true
-	}
-	if t.Kind() != reflect.Struct || seen[t] {
-		return false
-	}
-	seen[t] = true
-	for i := 0; i < t.NumField(); i++ {
-		if usesOrgNode(t.Field(i).Type, seen) {
-			return true
-		}
-	}
-	return false
 }
 
 // CapabilityTypes returns the Go types of a capability's request and
@@ -172,5 +113,5 @@ func CapabilityTypes(name string) (request, response reflect.Type, ok bool) {
 	if !ok {
 		return nil, nil, false
 	}
-	return capSpecs[i].in, capSpecs[i].out, true
+	return specs[i].Request, specs[i].Response, true
 }
