@@ -50,6 +50,25 @@ type Field struct {
 	Values []string `yaml:"values,omitempty"`
 	// Synonyms are other names people use for the field.
 	Synonyms []string `yaml:"synonyms,omitempty"`
+	// Personal is the personal-data category of a field that identifies or
+	// describes a person beyond their work directory entry (one of
+	// PersonalCategories), "" for other fields. Package policy masks such
+	// fields unless the caller's role grants the category.
+	Personal string `yaml:"personal,omitempty"`
+}
+
+// The personal-data categories of Field.Personal.
+const (
+	PersonalNationalID = "national_id"      // national identifiers (SSN, tax id), or parts of them
+	PersonalBirthDate  = "birth_date"       // date of birth
+	PersonalContact    = "personal_contact" // personal email, phone, emergency contact
+	PersonalAddress    = "address"          // home address
+	PersonalPay        = "pay"              // salary, pay rates, pay statement amounts
+)
+
+// PersonalCategories lists the personal-data categories, in a fixed order.
+func PersonalCategories() []string {
+	return []string{PersonalNationalID, PersonalBirthDate, PersonalContact, PersonalAddress, PersonalPay}
 }
 
 // FieldMap is one product's name and encoding for a canonical field.
@@ -139,6 +158,10 @@ type Entity struct {
 	Fields   []Field  `yaml:"fields"`
 	// Products maps product ids to their names for the entity.
 	Products map[string]*Mapping `yaml:"products"`
+	// Configuration marks entities that describe how a system is set up
+	// (organizations, codes, plans, picklists) rather than what happens in
+	// it: they change rarely, and package gather caches them.
+	Configuration bool `yaml:"configuration,omitempty"`
 
 	fieldIndex map[string]int
 }
@@ -257,6 +280,9 @@ func (v *Vocabulary) addEntity(e *Entity) error {
 		}
 		if _, dup := e.fieldIndex[f.Name]; dup {
 			return invalidf("vocabulary: %s.%s declared twice", e.Name, f.Name)
+		}
+		if f.Personal != "" && !slices.Contains(PersonalCategories(), f.Personal) {
+			return invalidf("vocabulary: %s.%s has unknown personal category %q (want one of %v)", e.Name, f.Name, f.Personal, PersonalCategories())
 		}
 		e.fieldIndex[f.Name] = i
 	}
@@ -393,10 +419,26 @@ func (v *Vocabulary) Resolve(word string) (entity string, ok bool) {
 // since January in Engineering" gives [worker]. Longer phrases win over
 // the words inside them.
 func (v *Vocabulary) Detect(text string) []string {
+	var out []string
+	for _, d := range v.DetectTerms(text) {
+		out = append(out, d.Entity)
+	}
+	return out
+}
+
+// Detection is one entity a text mentions, and the words that named it.
+type Detection struct {
+	Entity string `json:"entity"`
+	Term   string `json:"term"`
+}
+
+// DetectTerms is Detect with the words that matched each entity (the first
+// mention of each), for explaining why an entity was chosen.
+func (v *Vocabulary) DetectTerms(text string) []Detection {
 	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
 		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' || r > 127)
 	})
-	var out []string
+	var out []Detection
 	seen := map[string]bool{}
 	for i := 0; i < len(words); {
 		matched := 0
@@ -404,7 +446,7 @@ func (v *Vocabulary) Detect(text string) []string {
 			if e, ok := v.synonyms[strings.Join(words[i:i+n], "_")]; ok {
 				if !seen[e] {
 					seen[e] = true
-					out = append(out, e)
+					out = append(out, Detection{Entity: e, Term: strings.Join(words[i:i+n], " ")})
 				}
 				matched = n
 				break

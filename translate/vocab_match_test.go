@@ -78,14 +78,14 @@ func TestLoadRejectsBadVocabularies(t *testing.T) {
 
 func TestSynonymsAndDetect(t *testing.T) {
 	v := Default()
-	for word, want := range map[string]string{"employees": "worker", "staff": "worker", "Headcount": "worker", "PTO": "time_off_request",
+	for word, want := range map[string]string{"employees": "worker", "staff": "worker", "Headcount": "worker", "PTO": "time_off_balance", "pto request": "time_off_request",
 		"leave": "time_off_request", "deals": "opportunity", "vendors": "supplier", "time off": "time_off_request"} {
 		if got, ok := v.Resolve(word); !ok || got != want {
 			t.Errorf("Resolve(%q) = %q, %v; want %s", word, got, ok, want)
 		}
 	}
-	got := v.Detect("How many staff took PTO last month, and which deals closed?")
-	if strings.Join(got, ",") != "worker,time_off_request,opportunity" {
+	got := v.Detect("How many staff took leave last month, what PTO is left, and which deals closed?")
+	if strings.Join(got, ",") != "worker,time_off_request,time_off_balance,opportunity" {
 		t.Errorf("Detect = %v", got)
 	}
 }

@@ -1,7 +1,6 @@
 package workdaysim
 
 import (
-	_ "embed"
 	"fmt"
 	"slices"
 	"sort"
@@ -11,11 +10,13 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	connectors "github.com/xlr8/connectors"
+	connpolicy "github.com/xlr8/connectors/policy"
 	"github.com/xlr8/connectors/workday/wdapi"
 )
 
-//go:embed policy.yaml
-var policyYAML []byte
+// policyYAML is the spec's policy document, kept once, in package policy
+// (which also enforces it).
+var policyYAML = connpolicy.DefaultYAML()
 
 // Policy is the spec's policy extension: capability groups and the
 // recommended role mappings, shipped as embedded YAML (PolicyYAML).
@@ -36,6 +37,9 @@ type Role struct {
 	Extends []string `yaml:"extends,omitempty" json:"extends,omitempty"`
 	// Grants lists capabilities, groups and group patterns ("workday_time_*").
 	Grants []string `yaml:"grants" json:"grants"`
+	// Personal lists the personal-data categories the role sees unmasked
+	// (package policy).
+	Personal []string `yaml:"personal,omitempty" json:"personal,omitempty"`
 }
 
 var (
@@ -61,6 +65,7 @@ func LoadPolicy() (Policy, error) {
 	for i, r := range policy.Roles {
 		r.Extends = append([]string(nil), r.Extends...)
 		r.Grants = append([]string(nil), r.Grants...)
+		r.Personal = append([]string(nil), r.Personal...)
 		p.Roles[i] = r
 	}
 	return p, nil

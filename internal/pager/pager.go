@@ -244,6 +244,7 @@ func (w *walker) run(ctx context.Context) {
 			}
 			w.yielded++
 			if !w.yield(out, nil) {
+				w.stopped(ctx, cursor, pageStart+i+1, len(records)-i-1, page.Next)
 				return
 			}
 			if limit > 0 && w.yielded >= limit {
@@ -252,6 +253,10 @@ func (w *walker) run(ctx context.Context) {
 			}
 		}
 		w.progress(false)
+		if fn := connectors.CheckpointHook(ctx); fn != nil && page.Next != "" {
+			fn(Token{V: 1, Query: w.fp, Cursor: page.Next, Received: w.received, Yielded: w.yielded,
+				Key: w.lastKey, Pages: w.pages}.Encode())
+		}
 		if page.Next == "" {
 			if w.hasTotal && w.received < w.total {
 				w.yield(nil, (&errs.Error{Code: errs.CodeInternal, Product: w.cfg.Product, Err: errs.ErrIncomplete,
@@ -333,6 +338,19 @@ func (w *walker) fail(e *errs.Error, cursor string, skip int) {
 		}
 	}
 	w.yield(nil, e)
+}
+
+// stopped reports, to a hook set with connectors.WithResumeHook, where a
+// stream its consumer left early can continue: at record skip of the page at
+// cursor. Nothing is reported when nothing is left (the last record of the
+// last page was the one yielded).
+func (w *walker) stopped(ctx context.Context, cursor string, skip, left int, next string) {
+	fn := connectors.ResumeHook(ctx)
+	if fn == nil || (left == 0 && next == "") {
+		return
+	}
+	fn(Token{V: 1, Query: w.fp, Cursor: cursor, Skip: skip, Received: w.received,
+		Yielded: w.yielded, Key: w.lastKey, Pages: w.pages}.Encode())
 }
 
 func (w *walker) progress(done bool) {
