@@ -58,6 +58,9 @@ type Options struct {
 	// Vendor holds vendor-specific option values, set by the vendor's own
 	// With functions through VendorOption and read with VendorValue.
 	Vendor []any
+	// Egress routes every call through a proxy and/or from a local address
+	// (IP allowlisting); the zero value honours the proxy environment.
+	Egress Egress
 }
 
 // Option configures a connector.
@@ -154,3 +157,15 @@ func VendorValue[T any](o Options) (T, bool) {
 	var zero T
 	return zero, false
 }
+
+// Egress routes a connector's calls for vendors that allow only known
+// source addresses: Proxy sends every call through a proxy that tunnels TLS
+// to the vendor with CONNECT (https:// or http://; user info authenticates
+// to the proxy and is a secret), LocalAddr binds outgoing connections to a
+// local address, NoEnvironment ignores HTTPS_PROXY/NO_PROXY (honoured by
+// default). The audit event names the route taken.
+type Egress = transport.Egress
+
+// WithEgress routes every call of the connector as e says. It needs the
+// default HTTP client or one whose Transport is an *http.Transport.
+func WithEgress(e Egress) Option { return func(o *Options) { o.Egress = e } }

@@ -57,6 +57,7 @@ func NewClient(product string, cred *credentials.Credential, o connectors.Option
 		ShouldRetry:           vc.ShouldRetry,
 		Observe:               vc.Observe,
 		Secrets:               secrets,
+		Egress:                o.Egress,
 	})
 }
 

@@ -59,7 +59,8 @@ func Wrap(code Code, cause error, msg string) *Error {
 	return &Error{Code: code, Message: msg, Err: cause}
 }
 
-// Error renders "product: CODE (VENDOR_CODE): message: cause". The cause is
+// Error renders "product: CODE (VENDOR_CODE): message: cause", each part
+// bounded (see Bound), so that a vendor's 32 MiB message is a short error. The cause is
 // included only when it is one of this package's errors or a context error:
 // anything else might quote a URL or body and is summarized by its type.
 func (e *Error) Error() string {
@@ -74,15 +75,15 @@ func (e *Error) Error() string {
 	b.WriteString(e.Code.String())
 	if e.VendorCode != "" {
 		b.WriteString(" (")
-		b.WriteString(e.VendorCode)
+		b.WriteString(Bound(e.VendorCode))
 		b.WriteString(")")
 	}
 	if e.Message != "" {
 		b.WriteString(": ")
-		b.WriteString(e.Message)
+		b.WriteString(Bound(e.Message))
 	}
 	if e.Err != nil {
-		if s := safeCause(e.Err); s != "" && !strings.Contains(e.Message, s) {
+		if s := Bound(safeCause(e.Err)); s != "" && !strings.Contains(e.Message, s) {
 			b.WriteString(": ")
 			b.WriteString(s)
 		}
@@ -155,7 +156,7 @@ func (e *Error) WithDetail(key string, value any) *Error {
 	if e.Details == nil {
 		e.Details = map[string]any{}
 	}
-	e.Details[key] = value
+	e.Details[key] = BoundDetail(value)
 	return e
 }
 

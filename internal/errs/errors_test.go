@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestCodeWords(t *testing.T) {
@@ -124,5 +125,24 @@ func TestCloneAndDetail(t *testing.T) {
 	c.Details["field"] = "b"
 	if e.Details["field"] != "a" {
 		t.Error("Clone shares Details")
+	}
+}
+
+func TestHardening11_8_ErrorBounds(t *testing.T) {
+	huge := strings.Repeat("é", 5<<20) // 10 MiB of two-byte runes: the cut must keep UTF-8 whole
+	e := (&Error{Code: CodeInvalidArgument, VendorCode: huge, Message: "unknown employee_id " + huge}).
+		WithDetail("employee_id", huge).WithDetail("ids", []string{huge, huge})
+	s := e.Error()
+	if len(s) > 3*MaxQuoted || !utf8.ValidString(s) {
+		t.Errorf("Error() is %d bytes (valid UTF-8: %v)", len(s), utf8.ValidString(s))
+	}
+	if d := e.Details["employee_id"].(string); len(d) > MaxQuoted+16 || !utf8.ValidString(d) {
+		t.Errorf("detail is %d bytes", len(d))
+	}
+	if ids := e.Details["ids"].([]string); len(ids[0]) > MaxQuoted+16 {
+		t.Errorf("detail list entry is %d bytes", len(ids[0]))
+	}
+	if got := Bound("short"); got != "short" {
+		t.Errorf("Bound changed a short string: %q", got)
 	}
 }

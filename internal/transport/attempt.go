@@ -2,14 +2,12 @@ package transport
 
 import (
 	"context"
-	"crypto/tls"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"sync/atomic"
 	"time"
-
-	"golang.org/x/time/rate"
 )
 
 // callState follows one call through its attempts. It also holds the
@@ -20,19 +18,33 @@ type callState struct {
 	bytes    int64
 	stream   bool
 
+	// idempotent says the call may be repeated (see Request.Idempotent);
+	// noRedirect refuses every redirect; u is the call's URL, whose origin
+	// redirects may not leave.
+	idempotent bool
+	noRedirect bool
+	u          *url.URL
+
 	c    *Client
 	body []byte
+	buf  *[]byte
 	read bool
+}
+
+func (st *callState) init(r *Request, u *url.URL) {
+	st.idempotent = r.idempotent()
+	st.noRedirect = r.NoRedirects
+	st.u = u
 }
 
 // handle is the retry loop's response handler: it reads the body under the
 // cap, so that a body cut off mid-way fails the attempt and is retried.
 func (st *callState) handle(resp *http.Response) error {
-	b, err := st.c.readBody(resp)
+	b, buf, err := st.c.readBody(resp)
 	if err != nil {
 		return err
 	}
-	st.body, st.read = b, true
+	st.body, st.buf, st.read = b, buf, true
 	return nil
 }
 
@@ -46,19 +58,30 @@ func stateFrom(ctx context.Context) *callState {
 // attemptTransport sits under the retry loop: every attempt waits for the
 // rate limiter (with the request's context), is counted, and is bounded by
 // the attempt timeout: until the body is read for a buffered call, until the
-// headers arrive for a stream.
+// headers arrive for a stream. A stream's body is then watched for progress
+// (the idle-read timeout).
 type attemptTransport struct {
 	next    http.RoundTripper
-	limiter *rate.Limiter
+	limiter Limiter
 	timeout time.Duration
+	idle    time.Duration
+	minRead int64
 	observe func(*http.Response)
 }
 
 // attemptTimeoutError is returned when one attempt outlived its timeout while
 // the caller's context was still live; it is retried.
-type attemptTimeoutError struct{ d time.Duration }
+type attemptTimeoutError struct {
+	d    time.Duration
+	idle bool // the stream's body made no progress for d
+}
 
-func (e *attemptTimeoutError) Error() string   { return fmt.Sprintf("no response within %s", e.d) }
+func (e *attemptTimeoutError) Error() string {
+	if e.idle {
+		return fmt.Sprintf("the body made no progress for %s", e.d)
+	}
+	return fmt.Sprintf("no response within %s", e.d)
+}
 func (e *attemptTimeoutError) Timeout() bool   { return true }
 func (e *attemptTimeoutError) Temporary() bool { return true }
 
@@ -80,7 +103,9 @@ func (e *oversizeError) Error() string {
 }
 func (e *oversizeError) SafeError() string { return e.Error() }
 
-type errRedirect struct{ msg string }
+// errRedirect is a refused redirect. from and to are origins
+// (scheme://host:port), never a path or a query.
+type errRedirect struct{ msg, from, to string }
 
 func (e errRedirect) Error() string     { return e.msg }
 func (e errRedirect) SafeError() string { return e.msg }
@@ -99,29 +124,52 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 			return nil, &limiterError{err: err}
 		}
 	}
-	ab := &attemptBody{outer: outer, d: t.timeout}
+	stream := st != nil && st.stream
+	timeout := t.timeout
+	if timeout > 0 {
+		if dl, ok := outer.Deadline(); ok && time.Until(dl) <= timeout {
+			// The caller's deadline comes first: it bounds the attempt, and
+			// no retry could follow a timeout anyway.
+			timeout = 0
+		}
+	}
+	if timeout <= 0 && !(stream && t.idle > 0) {
+		// Nothing to time: no context, no timer, no body wrapper.
+		resp, err := t.next.RoundTrip(req)
+		if err == nil && t.observe != nil {
+			t.observe(resp)
+		}
+		return resp, err
+	}
+	ab := &attemptBody{outer: outer, d: timeout}
 	ctx, cancel := context.WithCancel(outer)
 	ab.cancel = cancel
-	ab.timer = time.AfterFunc(t.timeout, ab.expire)
+	if timeout > 0 {
+		ab.timer = time.AfterFunc(timeout, ab.expire)
+	}
 	resp, err := t.next.RoundTrip(req.WithContext(ctx))
 	if err != nil {
-		ab.timer.Stop()
+		ab.stopTimer()
 		cancel()
 		if ab.fired.Load() && outer.Err() == nil {
-			return nil, &attemptTimeoutError{d: t.timeout}
+			return nil, &attemptTimeoutError{d: timeout}
 		}
 		return nil, err
 	}
 	if t.observe != nil {
 		t.observe(resp)
 	}
-	if st != nil && st.stream {
-		// A stream's body is bounded by the caller's context, not by the
-		// attempt timeout: stop the timer once the headers are in.
-		if !ab.timer.Stop() && ab.fired.Load() {
+	if stream {
+		// A stream's body is bounded by the caller's context and the
+		// idle-read watchdog, not by the attempt timeout: stop the timer
+		// once the headers are in.
+		if !ab.stopTimer() && ab.fired.Load() {
 			resp.Body.Close()
 			cancel()
-			return nil, &attemptTimeoutError{d: t.timeout}
+			return nil, &attemptTimeoutError{d: timeout}
+		}
+		if t.idle > 0 {
+			ab.watchIdle(t.idle, t.minRead)
 		}
 	}
 	ab.ReadCloser = resp.Body
@@ -130,8 +178,8 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 }
 
 // attemptBody ends the attempt's context when the body is closed, and turns
-// a read cut short by the attempt timeout into an attemptTimeoutError. One
-// allocation holds the attempt's whole state.
+// a read cut short by the attempt timeout or the idle watchdog into an
+// attemptTimeoutError. One allocation holds the attempt's whole state.
 type attemptBody struct {
 	io.ReadCloser
 	timer  *time.Timer
@@ -139,6 +187,15 @@ type attemptBody struct {
 	fired  atomic.Bool
 	outer  context.Context
 	d      time.Duration
+
+	// The idle watchdog: every idle period, the body must have delivered
+	// minRead bytes since the last check, or the attempt is cancelled.
+	watch    atomic.Pointer[time.Timer]
+	idle     time.Duration
+	minRead  int64
+	progress atomic.Int64
+	idleHit  atomic.Bool
+	closed   atomic.Bool
 }
 
 func (b *attemptBody) expire() {
@@ -146,30 +203,60 @@ func (b *attemptBody) expire() {
 	b.cancel()
 }
 
+// stopTimer stops the attempt timer and reports whether it was stopped
+// before firing (true when there is none).
+func (b *attemptBody) stopTimer() bool {
+	if b.timer == nil {
+		return true
+	}
+	return b.timer.Stop()
+}
+
+func (b *attemptBody) watchIdle(d time.Duration, minRead int64) {
+	b.idle, b.minRead = d, minRead
+	b.watch.Store(time.AfterFunc(d, b.checkIdle))
+}
+
+func (b *attemptBody) checkIdle() {
+	if b.closed.Load() {
+		return
+	}
+	if b.progress.Swap(0) < b.minRead {
+		b.idleHit.Store(true)
+		b.cancel()
+		return
+	}
+	if t := b.watch.Load(); t != nil {
+		t.Reset(b.idle)
+	}
+}
+
 func (b *attemptBody) Read(p []byte) (int, error) {
 	n, err := b.ReadCloser.Read(p)
-	if err != nil && err != io.EOF && b.fired.Load() && b.outer.Err() == nil {
-		return n, &attemptTimeoutError{d: b.d}
+	if n > 0 && b.idle > 0 {
+		b.progress.Add(int64(n))
+	}
+	if err != nil && b.outer.Err() == nil {
+		// Once a timer has cut the attempt, no error (not even io.EOF: a
+		// connection closed under a body without a length reads as its end)
+		// passes for the end of the body.
+		switch {
+		case b.idleHit.Load():
+			return n, &attemptTimeoutError{d: b.idle, idle: true}
+		case b.fired.Load():
+			return n, &attemptTimeoutError{d: b.d}
+		}
 	}
 	return n, err
 }
 
 func (b *attemptBody) Close() error {
-	b.timer.Stop()
+	b.closed.Store(true)
+	b.stopTimer()
+	if t := b.watch.Load(); t != nil {
+		t.Stop()
+	}
 	err := b.ReadCloser.Close()
 	b.cancel()
 	return err
-}
-
-// insecureTLS reports whether a round tripper is configured to skip
-// certificate verification.
-func insecureTLS(rt http.RoundTripper) bool {
-	var cfg *tls.Config
-	switch t := rt.(type) {
-	case *http.Transport:
-		cfg = t.TLSClientConfig
-	case interface{ TLSConfig() *tls.Config }:
-		cfg = t.TLSConfig()
-	}
-	return cfg != nil && cfg.InsecureSkipVerify
 }

@@ -30,15 +30,17 @@ func PrincipalFrom(ctx context.Context) string {
 const AuditMessage = "connectors: api call"
 
 // audit logs one event for a finished call: product, method, host, path (no
-// query), status, attempts, duration, bytes, principal, and the error code.
+// query), egress route, status, attempts, duration, bytes, principal, and
+// the error code.
 func (c *Client) audit(ctx context.Context, method string, u *url.URL, status int, st *callState, start time.Time, err error) {
 	if !c.logger.Enabled(ctx, slog.LevelInfo) {
 		return
 	}
-	attrs := make([]slog.Attr, 0, 11)
+	attrs := make([]slog.Attr, 0, 12)
 	attrs = append(attrs, slog.String("product", c.product), slog.String("method", method))
 	if u != nil {
-		attrs = append(attrs, slog.String("host", u.Host), slog.String("path", u.EscapedPath()))
+		attrs = append(attrs, slog.String("host", u.Host), slog.String("path", u.EscapedPath()),
+			slog.String("egress", c.egress.describe(u)))
 	}
 	attrs = append(attrs,
 		slog.Int("status", status),

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -59,18 +60,35 @@ type TokenCache struct {
 	onStale func(*oauth2.Token)
 	now     func() time.Time
 
+	retry    RetryPolicy
+	retrySet bool
+
 	mu       sync.Mutex
 	tok      *oauth2.Token
+	until    time.Time // when tok is to be replaced; zero: on a 401 only
 	gen      uint64
 	inflight *flight
 	fetches  int
+	issued   []string // token values this cache registered as secrets, oldest first
 }
 
 type flight struct {
 	done chan struct{}
 	tok  *oauth2.Token
 	err  error
+	// ownerGone: the fetch failed because the context of the caller that
+	// ran it ended; a waiter with a live context may run its own.
+	ownerGone bool
 }
+
+// maxIssued bounds the token values a cache keeps in its secret set: older
+// ones, replaced and expired, are forgotten (the current ones always stay).
+const maxIssued = 8
+
+// minValidity is the least a fetched token is used for, whatever its
+// expires_in says (0.5s, or an expiry below the refresh skew): a token is
+// never fetched per call.
+const minValidity = time.Second
 
 // TokenOption configures a TokenCache.
 type TokenOption func(*TokenCache)
@@ -106,6 +124,15 @@ func WithInitialToken(tok *oauth2.Token) TokenOption {
 	}
 }
 
+// WithRetry applies a retry policy to token fetches that fail with a
+// retryable error (a timeout, an UNAVAILABLE token endpoint): up to
+// MaxAttempts fetches with its backoff, ended early only by the caller's
+// context. Without it each fetch is tried once: a fetch through a
+// transport Client is already retried by that client's policy.
+func WithRetry(p RetryPolicy) TokenOption {
+	return func(c *TokenCache) { c.retry, c.retrySet = p.withDefaults(), true }
+}
+
 // WithClock sets the clock used for expiry (tests).
 func WithClock(now func() time.Time) TokenOption { return func(c *TokenCache) { c.now = now } }
 
@@ -118,6 +145,12 @@ func NewTokenCache(fetch TokenFunc, secrets *redact.Set, opts ...TokenOption) *T
 	}
 	if c.tok != nil {
 		c.secrets.Add(c.tok.AccessToken, c.tok.RefreshToken)
+		if !c.tok.Expiry.IsZero() {
+			c.until = c.tok.Expiry.Add(-c.skew)
+		}
+	}
+	if !c.retrySet {
+		c.retry = RetryPolicy{MaxAttempts: 1}.withDefaults()
 	}
 	if c.apply == nil {
 		c.apply = func(req *http.Request, tok *oauth2.Token) { tok.SetAuthHeader(req) }
@@ -186,20 +219,26 @@ func (c *TokenCache) Fetches() int {
 	return c.fetches
 }
 
-// Token returns a valid token and its generation, fetching when needed.
+// Token returns a valid token and its generation, fetching when needed. A
+// failed fetch is retried only as the retry policy says (WithRetry); a
+// waiter whose fetch was run by another caller, and failed because that
+// caller's context ended, runs one of its own. Only ctx ends it early.
 func (c *TokenCache) Token(ctx context.Context) (*oauth2.Token, uint64, error) {
+	attempts, borrowed := 0, 0
 	for {
 		c.mu.Lock()
-		if c.tok != nil && !c.expired(c.tok) {
+		if c.tok != nil && !c.expiredLocked() {
 			tok, gen := c.tok, c.gen
 			c.mu.Unlock()
 			return tok, gen, nil
 		}
 		f := c.inflight
-		if f == nil {
+		own := f == nil
+		if own {
 			f = &flight{done: make(chan struct{})}
 			c.inflight = f
 			c.fetches++
+			attempts++
 			c.mu.Unlock()
 			c.run(ctx, f)
 		} else {
@@ -211,14 +250,21 @@ func (c *TokenCache) Token(ctx context.Context) (*oauth2.Token, uint64, error) {
 			return nil, 0, errs.FromContext(ctx.Err(), "", "waiting for a token")
 		}
 		if f.err != nil {
-			// A fetch that failed only because its caller's context ended is
-			// not this caller's failure: try again with ours.
-			if errors.Is(f.err, context.Canceled) || errors.Is(f.err, context.DeadlineExceeded) {
-				if ctx.Err() == nil {
-					continue
-				}
+			if ce := ctx.Err(); ce != nil {
+				return nil, 0, errs.FromContext(ce, "", "fetching a token")
 			}
-			return nil, 0, f.err
+			if !own && f.ownerGone && borrowed < maxIssued {
+				// Not this caller's failure: another caller gave up.
+				borrowed++
+				continue
+			}
+			if own && attempts < c.retry.MaxAttempts && retryableFetch(f.err) {
+				if err := sleepCtx(ctx, Backoff(c.retry.MinBackoff, c.retry.MaxBackoff, attempts-1)); err != nil {
+					return nil, 0, errs.FromContext(err, "", "fetching a token")
+				}
+				continue
+			}
+			return nil, 0, fetchError(f.err)
 		}
 		c.mu.Lock()
 		tok, gen := c.tok, c.gen
@@ -230,6 +276,44 @@ func (c *TokenCache) Token(ctx context.Context) (*oauth2.Token, uint64, error) {
 	}
 }
 
+// retryableFetch reports whether a failed token fetch may succeed if run
+// again: a retryable *errs.Error, a timeout, or a cancellation that was not
+// the caller's (a token source bound to a context of its own).
+func retryableFetch(err error) bool {
+	var e *errs.Error
+	if errors.As(err, &e) {
+		return e.Retryable || e.Code == errs.CodeTimeout
+	}
+	return isDeadline(err) || errors.Is(err, context.Canceled)
+}
+
+// fetchError says what failed: a deadline is a TIMEOUT saying deadline, a
+// cancellation of the fetch's own context an UNAVAILABLE one.
+func fetchError(err error) error {
+	var e *errs.Error
+	if errors.As(err, &e) {
+		return err
+	}
+	switch {
+	case isDeadline(err):
+		return &errs.Error{Code: errs.CodeTimeout, Retryable: true, Message: "fetching a token: deadline exceeded", Err: err}
+	case errors.Is(err, context.Canceled):
+		return &errs.Error{Code: errs.CodeUnavailable, Message: "fetching a token: the token source's own context was canceled", Err: err}
+	}
+	return err
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
 func (c *TokenCache) run(ctx context.Context, f *flight) {
 	tok, err := c.fetch(ctx)
 	if err == nil && (tok == nil || tok.AccessToken == "") {
@@ -237,9 +321,12 @@ func (c *TokenCache) run(ctx context.Context, f *flight) {
 	}
 	c.mu.Lock()
 	if err == nil {
-		c.secrets.Add(tok.AccessToken, tok.RefreshToken)
+		c.register(tok)
 		c.tok = tok
+		c.until = c.validUntil(tok)
 		c.gen++
+	} else {
+		f.ownerGone = ctx.Err() != nil
 	}
 	f.tok, f.err = tok, err
 	c.inflight = nil
@@ -250,11 +337,52 @@ func (c *TokenCache) run(ctx context.Context, f *flight) {
 	}
 }
 
-func (c *TokenCache) expired(t *oauth2.Token) bool {
-	if t.Expiry.IsZero() {
-		return false
+// validUntil is when a token just fetched is replaced: the refresh skew
+// before its expiry, but never before half its lifetime nor before
+// minValidity; a token without a usable expiry (none, or in the past) is
+// kept until a 401.
+func (c *TokenCache) validUntil(tok *oauth2.Token) time.Time {
+	if tok.Expiry.IsZero() {
+		return time.Time{}
 	}
-	return !t.Expiry.After(c.now().Add(c.skew))
+	now := c.now()
+	life := tok.Expiry.Sub(now)
+	if life <= 0 {
+		return time.Time{}
+	}
+	use := max(life-c.skew, life/2, min(life, minValidity))
+	return now.Add(use)
+}
+
+// register adds a new token's values to the secret set and forgets the
+// values of tokens replaced maxIssued fetches ago (expired access tokens,
+// refresh tokens rotated away), so that the set stays bounded. The current
+// token's values are never forgotten. c.mu is held.
+func (c *TokenCache) register(tok *oauth2.Token) {
+	for _, v := range []string{tok.AccessToken, tok.RefreshToken} {
+		if v == "" || slices.Contains(c.issued, v) {
+			continue
+		}
+		c.secrets.Add(v)
+		c.issued = append(c.issued, v)
+	}
+	if over := len(c.issued) - 2*maxIssued; over > 0 {
+		var forget []string
+		keep := c.issued[:0:0]
+		for i, v := range c.issued {
+			if i < over && v != tok.AccessToken && v != tok.RefreshToken {
+				forget = append(forget, v)
+				continue
+			}
+			keep = append(keep, v)
+		}
+		c.issued = keep
+		c.secrets.Remove(forget...)
+	}
+}
+
+func (c *TokenCache) expiredLocked() bool {
+	return !c.until.IsZero() && !c.until.After(c.now())
 }
 
 // TokenSource adapts the cache to oauth2.TokenSource, for libraries that want

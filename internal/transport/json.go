@@ -3,9 +3,11 @@ package transport
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -87,12 +89,21 @@ func (c *Client) GetJSON(ctx context.Context, rawURL string, header http.Header,
 	if err != nil {
 		return resp, err
 	}
-	return resp, resp.DecodeJSON(v)
+	if err := resp.DecodeJSON(v); err != nil {
+		return resp, err
+	}
+	// v holds copies of what it needs: the body's buffer goes back to the
+	// pool (resp.Body is nil from here on).
+	resp.Release()
+	return resp, nil
 }
 
 // PostForm sends a form-encoded POST without the client's Auth (token
 // endpoints) and returns the buffered response. Every form value whose key
-// names a secret is added to the client's secret set first.
+// names a secret is added to the client's secret set first. It follows no
+// redirect (a token endpoint that redirects is refused, so the form never
+// goes anywhere else), and it is retried like a read: a token request
+// creates nothing that a second one would duplicate.
 func (c *Client) PostForm(ctx context.Context, rawURL string, form url.Values, header http.Header) (*Response, error) {
 	for k, vs := range form {
 		if redact.IsSensitiveKey(k) {
@@ -103,7 +114,32 @@ func (c *Client) PostForm(ctx context.Context, rawURL string, form url.Values, h
 	for k, v := range header {
 		h[k] = v
 	}
-	return c.Do(ctx, &Request{Method: http.MethodPost, URL: rawURL, Header: h, Body: []byte(form.Encode()), NoAuth: true})
+	return c.Do(ctx, &Request{Method: http.MethodPost, URL: rawURL, Header: h, Body: []byte(form.Encode()), NoAuth: true,
+		NoRedirects: true, Idempotent: true})
+}
+
+// TokenRequestOption changes how FetchToken authenticates the client.
+type TokenRequestOption func(*tokenRequest)
+
+type tokenRequest struct {
+	basicID, basicSecret string
+	basic                bool
+}
+
+// WithClientBasicAuth authenticates the client at the token endpoint with
+// HTTP Basic (RFC 6749 section 2.3.1: client id and secret each
+// form-urlencoded, then base64), instead of client_id and client_secret in
+// the form; client_secret is removed from the form sent. The secret and the
+// header value are scrubbed from errors and logs.
+func WithClientBasicAuth(clientID, clientSecret string) TokenRequestOption {
+	return func(t *tokenRequest) { t.basic, t.basicID, t.basicSecret = true, clientID, clientSecret }
+}
+
+// ClientBasicAuthHeader returns the Authorization value of RFC 6749 section
+// 2.3.1 for a client id and secret.
+func ClientBasicAuthHeader(clientID, clientSecret string) string {
+	raw := url.QueryEscape(clientID) + ":" + url.QueryEscape(clientSecret)
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(raw))
 }
 
 // TokenResponse is the standard OAuth 2.0 token response, with the vendor
@@ -126,6 +162,9 @@ type TokenResponse struct {
 func (t *TokenResponse) Token(now time.Time) *oauth2.Token {
 	tok := &oauth2.Token{AccessToken: t.AccessToken, TokenType: t.TokenType, RefreshToken: t.RefreshToken}
 	if secs, ok := parseExpiresIn(t.ExpiresIn); ok && secs > 0 {
+		// An absurd lifetime (which would overflow a Duration) is held to
+		// a year: the token is then renewed on a 401 or after a year.
+		secs = min(secs, maxExpiresIn)
 		tok.Expiry = now.Add(time.Duration(secs) * time.Second)
 		tok.ExpiresIn = secs
 	}
@@ -148,6 +187,9 @@ func (t *TokenResponse) Token(now time.Time) *oauth2.Token {
 	return tok
 }
 
+// maxExpiresIn is the longest token lifetime believed, in seconds.
+const maxExpiresIn = 366 * 24 * 3600
+
 func parseExpiresIn(raw json.RawMessage) (int64, bool) {
 	s := strings.Trim(strings.TrimSpace(string(raw)), `"`)
 	if s == "" || s == "null" {
@@ -156,8 +198,11 @@ func parseExpiresIn(raw json.RawMessage) (int64, bool) {
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
 		f, ferr := strconv.ParseFloat(s, 64)
-		if ferr != nil {
+		if ferr != nil || math.IsNaN(f) || f < 0 {
 			return 0, false
+		}
+		if f > maxExpiresIn {
+			return maxExpiresIn, true
 		}
 		n = int64(f)
 	}
@@ -174,7 +219,30 @@ type OAuthError struct {
 // the token endpoint (400/401/403) is UNAUTHENTICATED with the OAuth error
 // word as VendorCode; the description is scrubbed of every secret the client
 // knows (including the ones just sent), since some endpoints echo them.
-func (c *Client) FetchToken(ctx context.Context, tokenURL string, form url.Values, header http.Header) (*oauth2.Token, error) {
+func (c *Client) FetchToken(ctx context.Context, tokenURL string, form url.Values, header http.Header, opts ...TokenRequestOption) (*oauth2.Token, error) {
+	var tr0 tokenRequest
+	for _, o := range opts {
+		o(&tr0)
+	}
+	if tr0.basic {
+		v := ClientBasicAuthHeader(tr0.basicID, tr0.basicSecret)
+		c.secrets.Add(tr0.basicSecret, v, strings.TrimPrefix(v, "Basic "))
+		h := make(http.Header, len(header)+1)
+		for k, vs := range header {
+			h[k] = vs
+		}
+		h.Set("Authorization", v)
+		header = h
+		if _, ok := form["client_secret"]; ok {
+			f := make(url.Values, len(form))
+			for k, vs := range form {
+				if k != "client_secret" {
+					f[k] = vs
+				}
+			}
+			form = f
+		}
+	}
 	resp, err := c.PostForm(ctx, tokenURL, form, header)
 	if err != nil {
 		var e *errs.Error
@@ -200,6 +268,7 @@ func (c *Client) FetchToken(ctx context.Context, tokenURL string, form url.Value
 		return nil, &errs.Error{Code: errs.CodeUnauthenticated, Product: c.product,
 			Message: "token endpoint " + redact.URL(resp.URL) + " returned no access_token"}
 	}
+	resp.Release()
 	tok := tr.Token(time.Now())
 	c.secrets.Add(tok.AccessToken, tok.RefreshToken)
 	return tok, nil

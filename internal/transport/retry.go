@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -61,13 +62,26 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 // checkRetry decides whether an attempt is retried: 429, 502, 503, 504 (or
 // what the vendor's ShouldRetry says), connection resets, EOFs and attempt
 // timeouts are; other statuses, a cancelled context, certificate failures,
-// refused redirects, rate-limiter refusals and oversized bodies are not.
+// refused redirects, rate-limiter refusals and oversized bodies are not. A
+// request that is not idempotent is retried only when it provably did not
+// reach the server: a failure to connect, or a response the vendor's
+// NotProcessed hook vouches for.
 func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
+	write := false
+	if st := stateFrom(ctx); st != nil && !st.idempotent {
+		write = true
+	}
 	if err != nil {
+		if write {
+			return notSent(err), nil
+		}
 		return retryableTransportErr(err), nil
+	}
+	if write {
+		return c.notProcessed != nil && c.notProcessed(resp), nil
 	}
 	if c.shouldRetry != nil {
 		if retry, decided := c.shouldRetry(resp); decided {
@@ -79,6 +93,31 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		return true, nil
 	}
 	return false, nil
+}
+
+// notSent reports whether a failure proves the request never reached the
+// server: the connection (or the proxy tunnel) was never established, or
+// the rate limiter held it back. Anything later (a reset, an EOF, a
+// timeout) may have come after the server received the request.
+func notSent(err error) bool {
+	var op *net.OpError
+	if errors.As(err, &op) && (op.Op == "dial" || op.Op == "proxyconnect") {
+		return true
+	}
+	var dns *net.DNSError
+	return errors.As(err, &dns)
+}
+
+// RetryAfterNotProcessed is a NotProcessed hook for vendors that document a
+// 429, or a 503 carrying Retry-After, as refused before any processing.
+func RetryAfterNotProcessed(resp *http.Response) bool {
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests:
+		return true
+	case http.StatusServiceUnavailable:
+		return resp.Header.Get("Retry-After") != ""
+	}
+	return false
 }
 
 // retryableTransportErr reports whether a failure without a usable response

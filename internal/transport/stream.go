@@ -10,8 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hashicorp/go-retryablehttp"
-
 	"github.com/xlr8/connectors/internal/errs"
 	"github.com/xlr8/connectors/internal/redact"
 )
@@ -34,66 +32,38 @@ type StreamResponse struct {
 // A status >= 400 is read (under MaxBodyBytes) and returned as an error.
 func (c *Client) Stream(ctx context.Context, r *Request) (*StreamResponse, error) {
 	start := time.Now()
-	st := &callState{stream: true}
+	st := &callState{stream: true, c: c}
 	u, err := c.checkURL(r.URL)
 	if err != nil {
 		c.audit(ctx, r.Method, nil, 0, st, start, err)
 		return nil, err
 	}
+	st.init(r, u)
 	ctx = context.WithValue(ctx, stateKey{}, st)
-	var stamp uint64
-	for round := 0; ; round++ {
-		hreq, err := c.newHTTPRequest(ctx, r, u)
+	var rs replayState
+	for {
+		hreq, hresp, err := c.roundTrip(ctx, r, u, st, &rs)
 		if err != nil {
 			c.audit(ctx, r.Method, u, 0, st, start, err)
 			return nil, err
 		}
-		if c.auth != nil && !r.NoAuth {
-			if stamp, err = c.auth.Apply(ctx, hreq); err != nil {
-				err = c.authError(err)
-				c.audit(ctx, r.Method, u, 0, st, start, err)
-				return nil, err
-			}
-		}
-		rreq, err := retryablehttp.FromRequest(hreq)
-		if err == nil && len(r.Body) > 0 {
-			err = rreq.SetBody(r.Body)
-		}
-		if err != nil {
-			e := c.wrapf(errs.CodeInternal, err, "%s %s: building request", r.Method, redact.URL(u))
-			c.audit(ctx, r.Method, u, 0, st, start, e)
-			return nil, e
-		}
-		hresp, err := c.rc.Do(rreq)
-		if err != nil {
-			if hresp != nil && hresp.Body != nil {
-				hresp.Body.Close()
-			}
-			e := c.transportError(ctx, r.Method, u, err)
-			c.audit(ctx, r.Method, u, 0, st, start, e)
-			return nil, e
-		}
-		if hresp.StatusCode == http.StatusUnauthorized && round == 0 && c.auth != nil && !r.NoAuth {
-			hresp.Body.Close()
-			renewed, rerr := c.auth.Renew(ctx, stamp)
-			if rerr != nil {
-				e := c.authError(rerr)
-				c.audit(ctx, r.Method, u, hresp.StatusCode, st, start, e)
-				return nil, e
-			}
-			if renewed {
-				continue
-			}
-		}
 		if hresp.StatusCode >= 400 {
-			body, rerr := c.readBody(hresp)
-			if rerr != nil && !errors.Is(rerr, io.ErrUnexpectedEOF) {
+			body, buf, rerr := c.readBody(hresp)
+			if rerr != nil {
 				body = nil
 			}
 			st.bytes += int64(len(body))
 			resp := &Response{StatusCode: hresp.StatusCode, Header: hresp.Header, Body: body, URL: hresp.Request.URL,
-				Attempts: st.attempts, client: c}
-			e := c.statusError(r.Method, u, resp)
+				Attempts: st.attempts, client: c, buf: buf}
+			replay, e := c.renew(ctx, r, hreq, resp, &rs)
+			if e == nil && replay {
+				resp.Release()
+				continue
+			}
+			if e == nil {
+				e = c.statusError(r.Method, u, resp, st)
+			}
+			resp.Release()
 			c.audit(ctx, r.Method, u, hresp.StatusCode, st, start, e)
 			return nil, e
 		}
@@ -135,11 +105,15 @@ func (b *streamBody) Read(p []byte) (int, error) {
 		} else {
 			var t *attemptTimeoutError
 			code := errs.CodeUnavailable
+			msg := fmt.Sprintf("%s %s: body cut off after %d bytes", b.method, redact.URL(b.u), b.st.bytes)
 			if errors.As(err, &t) {
 				code = errs.CodeTimeout
+				if t.idle {
+					msg = fmt.Sprintf("%s %s: the body made no progress for %s after %d bytes (idle-read timeout)",
+						b.method, redact.URL(b.u), t.d, b.st.bytes)
+				}
 			}
-			b.err = &errs.Error{Code: code, Product: b.c.product, Retryable: true, Err: err,
-				Message: fmt.Sprintf("%s %s: body cut off after %d bytes", b.method, redact.URL(b.u), b.st.bytes)}
+			b.err = &errs.Error{Code: code, Product: b.c.product, Retryable: true, Err: err, Message: msg}
 		}
 		return n, b.err
 	}

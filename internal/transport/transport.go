@@ -5,14 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
-	"golang.org/x/time/rate"
 
 	"github.com/xlr8/connectors/internal/errs"
 	"github.com/xlr8/connectors/internal/redact"
@@ -20,10 +19,14 @@ import (
 
 // Defaults of Config's zero values.
 const (
-	DefaultMaxBodyBytes   int64 = 64 << 20
-	DefaultMaxStreamBytes int64 = 4 << 30
-	DefaultAttemptTimeout       = 2 * time.Minute
+	DefaultMaxBodyBytes    int64 = 64 << 20
+	DefaultMaxStreamBytes  int64 = 4 << 30
+	DefaultIdleReadTimeout       = 2 * time.Minute
 )
+
+// NoTimeout, as Config.AttemptTimeout or Config.IdleReadTimeout, turns that
+// timeout off: the caller's context alone bounds the call.
+const NoTimeout time.Duration = -1
 
 // Config builds a Client. The zero value of every field is usable.
 type Config struct {
@@ -32,35 +35,65 @@ type Config struct {
 	// HTTPClient is the base client: its Transport, TLS roots, timeouts and
 	// jar are used under the stack. nil means a client with a clone of
 	// http.DefaultTransport. A client whose TLS config skips certificate
-	// verification is refused.
+	// verification is refused; see the package documentation for what can
+	// be inspected.
 	HTTPClient *http.Client
 	// Logger receives one audit event per API call. nil discards.
 	Logger *slog.Logger
 	// Limiter paces every attempt (retries included). nil means no limit.
-	Limiter *rate.Limiter
+	Limiter Limiter
 	// Retry is the retry policy; its zero value gives the defaults.
 	Retry RetryPolicy
 	// Auth authorizes requests; nil sends them as they are.
 	Auth Auth
+	// Steps are the vendor's request steps (default headers, CSRF renewal),
+	// run in order on every call; see Step.
+	Steps Steps
+	// CookieJar keeps session cookies for this client; nil keeps none
+	// (unless the base client has a jar, or a step needs cookies: then the
+	// client gets a jar of its own).
+	CookieJar http.CookieJar
 	// AllowInsecureLoopback lets plain http reach loopback hosts (tests only).
 	AllowInsecureLoopback bool
 	// MaxBodyBytes caps a buffered response body (default 64 MiB).
 	MaxBodyBytes int64
 	// MaxStreamBytes caps a streamed response body (default 4 GiB).
 	MaxStreamBytes int64
-	// AttemptTimeout bounds one attempt: until the headers of a stream, until
-	// the whole body of a buffered call (default 2 minutes). The context's
-	// deadline bounds the call as a whole.
+	// AttemptTimeout, when set, bounds one attempt: until the headers of a
+	// stream, until the whole body of a buffered call; a stalled attempt is
+	// abandoned and retried. The context's deadline bounds the call as a
+	// whole; when it comes first, no attempt timer is set. Zero (or
+	// NoTimeout) sets no timer per attempt: on the transport New builds when
+	// HTTPClient is nil, a connection that receives nothing for
+	// DefaultConnIdleTimeout (headers or body) still ends the attempt, as a
+	// retryable TIMEOUT; with a base client of the caller's, its own
+	// timeouts and the context bound the call.
 	AttemptTimeout time.Duration
+	// IdleReadTimeout bounds how long a stream's body may go without
+	// delivering MinReadBytes (default 2 minutes; NoTimeout turns it off).
+	// A stream that stalls ends with a retryable TIMEOUT error.
+	IdleReadTimeout time.Duration
+	// MinReadBytes is the least a stream must deliver per IdleReadTimeout
+	// (default 1: any progress keeps it alive). A larger value also ends a
+	// body that trickles.
+	MinReadBytes int64
 	// DecodeError refines the error for a response with status >= 400: it
 	// receives the error the transport built from the status (code, HTTP
 	// status, retryability, Retry-After) and the buffered response, and sets
 	// VendorCode, Message, Details and, where the vendor's word demands it,
-	// Code and Retryable. The result is scrubbed of secrets afterwards.
+	// Code and Retryable. The result is bounded and scrubbed of secrets
+	// afterwards.
 	DecodeError func(e *errs.Error, resp *Response) *errs.Error
-	// ShouldRetry, if set, is asked about every response before the default
-	// rule (retry 429, 502, 503, 504): return decided=false to defer to it.
+	// ShouldRetry, if set, is asked about every response of a read before
+	// the default rule (retry 429, 502, 503, 504): return decided=false to
+	// defer to it. Writes are not asked: see NotProcessed.
 	ShouldRetry func(resp *http.Response) (retry, decided bool)
+	// NotProcessed, if set, reports whether a failed response proves that
+	// the server did not process the request (a vendor that documents its
+	// 429, or its 503 with Retry-After, as refused before any work: see
+	// RetryAfterNotProcessed). Only then is a write retried after a
+	// response. nil: no response proves it.
+	NotProcessed func(resp *http.Response) bool
 	// Observe, if set, sees every attempt's response headers (rate-limit
 	// headers such as Sforce-Limit-Info arrive on failures and retries too).
 	// It must be fast and must not read the body.
@@ -70,6 +103,10 @@ type Config struct {
 	Secrets *redact.Set
 	// UserAgent is sent on every request.
 	UserAgent string
+	// Egress routes every call (IP allowlisting); its zero value sends calls
+	// as the base client does, honouring HTTPS_PROXY, HTTP_PROXY and
+	// NO_PROXY when the base transport is net/http's default.
+	Egress Egress
 }
 
 // Client is the one HTTP stack. It is safe for concurrent use.
@@ -77,6 +114,7 @@ type Client struct {
 	product        string
 	rc             *retryablehttp.Client
 	auth           Auth
+	steps          Steps
 	logger         *slog.Logger
 	secrets        *redact.Set
 	allowLoopback  bool
@@ -84,31 +122,45 @@ type Client struct {
 	maxStream      int64
 	decodeError    func(*errs.Error, *Response) *errs.Error
 	shouldRetry    func(*http.Response) (bool, bool)
+	notProcessed   func(*http.Response) bool
 	retry          RetryPolicy
 	userAgent      string
 	uaValue        []string
 	attemptTimeout time.Duration
+	egress         egressRoute
 }
 
 // New builds a Client. Bad configuration is an INVALID_ARGUMENT error.
 func New(cfg Config) (*Client, error) {
 	base := cfg.HTTPClient
 	if base == nil {
-		base = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+		// Our own transport: stalls are bounded per connection (headers
+		// and body reads), so that no attempt needs a timer of its own.
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		d := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
+		t.DialContext = idleDialer(d.DialContext, connIdleTimeout)
+		t.ResponseHeaderTimeout = connIdleTimeout
+		base = &http.Client{Transport: t}
 	}
-	if insecureTLS(base.Transport) {
+	inner := base.Transport
+	if inner == nil {
+		inner = http.DefaultTransport
+	}
+	if insecureTLS(inner) {
 		return nil, &errs.Error{Code: errs.CodeInvalidArgument, Product: cfg.Product,
 			Message: "the HTTP client skips TLS certificate verification; refusing to send credentials over it"}
 	}
 	c := &Client{
 		product:        cfg.Product,
 		auth:           cfg.Auth,
+		steps:          cfg.Steps,
 		secrets:        cfg.Secrets,
 		allowLoopback:  cfg.AllowInsecureLoopback,
 		maxBody:        cfg.MaxBodyBytes,
 		maxStream:      cfg.MaxStreamBytes,
 		decodeError:    cfg.DecodeError,
 		shouldRetry:    cfg.ShouldRetry,
+		notProcessed:   cfg.NotProcessed,
 		retry:          cfg.Retry.withDefaults(),
 		userAgent:      cfg.UserAgent,
 		attemptTimeout: cfg.AttemptTimeout,
@@ -122,8 +174,18 @@ func New(cfg Config) (*Client, error) {
 	if c.maxStream <= 0 {
 		c.maxStream = DefaultMaxStreamBytes
 	}
-	if c.attemptTimeout <= 0 {
-		c.attemptTimeout = DefaultAttemptTimeout
+	if c.attemptTimeout < 0 {
+		c.attemptTimeout = 0
+	}
+	idle, minRead := cfg.IdleReadTimeout, cfg.MinReadBytes
+	switch {
+	case idle == 0:
+		idle = DefaultIdleReadTimeout
+	case idle < 0:
+		idle = 0
+	}
+	if minRead <= 0 {
+		minRead = 1
 	}
 	if c.userAgent == "" {
 		c.userAgent = "xlr8-connectors/1"
@@ -134,27 +196,39 @@ func New(cfg Config) (*Client, error) {
 	} else {
 		c.logger = redact.Discard
 	}
-	inner := base.Transport
-	if inner == nil {
-		inner = http.DefaultTransport
+	inner, route, err := cfg.Egress.apply(inner, c)
+	if err != nil {
+		return nil, err
 	}
+	c.egress = route
 	hc := *base // shallow copy: the caller's client is not modified
-	hc.Transport = &attemptTransport{next: inner, limiter: cfg.Limiter, timeout: c.attemptTimeout, observe: cfg.Observe}
+	if cfg.CookieJar != nil {
+		hc.Jar = cfg.CookieJar
+	}
+	if hc.Jar == nil && c.steps.needsCookies() {
+		hc.Jar = newJar()
+	}
+	hc.Transport = &attemptTransport{next: inner, limiter: usableLimiter(cfg.Limiter), timeout: c.attemptTimeout,
+		idle: idle, minRead: minRead, observe: cfg.Observe}
 	userRedirect := base.CheckRedirect
 	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if len(via) >= 10 {
-			return errRedirect{"stopped after 10 redirects"}
-		}
-		if err := c.checkScheme(req.URL); err != nil {
-			return errRedirect{"refused a redirect to a non-HTTPS URL"}
+		if err := c.checkRedirect(req, via); err != nil {
+			return err
 		}
 		if userRedirect != nil {
 			return userRedirect(req, via)
 		}
 		return nil
 	}
-	c.rc = &retryablehttp.Client{
-		HTTPClient:   &hc,
+	c.rc = c.retryClient(&hc)
+	return c, nil
+}
+
+// retryClient builds the retry loop over hc: our CheckRetry and Backoff,
+// its logger off, its final response kept.
+func (c *Client) retryClient(hc *http.Client) *retryablehttp.Client {
+	return &retryablehttp.Client{
+		HTTPClient:   hc,
 		Logger:       nil,
 		RetryWaitMin: c.retry.MinBackoff,
 		RetryWaitMax: c.retry.MaxBackoff,
@@ -163,7 +237,6 @@ func New(cfg Config) (*Client, error) {
 		Backoff:      c.backoff,
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 	}
-	return c, nil
 }
 
 // WithAuth returns a client sharing c's stack (HTTP client, limiter, retry
@@ -197,6 +270,36 @@ type Request struct {
 	Body []byte
 	// NoAuth skips the Auth (token endpoints, public discovery calls).
 	NoAuth bool
+	// Idempotent marks a request that may be sent twice although its
+	// method changes things: a POST that is a read (UKG WFM's multi_read, an
+	// OData $batch of GETs) or a write carrying the vendor's idempotency
+	// key. GET, HEAD, OPTIONS, and requests with an Idempotency-Key or
+	// X-Idempotency-Key header, are idempotent without it. Any other request
+	// is retried only when it provably never reached the server.
+	Idempotent bool
+	// NoRedirects refuses every redirect (token endpoints: PostForm and
+	// FetchToken set it).
+	NoRedirects bool
+}
+
+// idempotent reports whether the request may be repeated.
+func (r *Request) idempotent() bool {
+	if r.Idempotent {
+		return true
+	}
+	switch r.Method {
+	case "", http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace:
+		return true
+	}
+	if r.Header != nil {
+		if _, ok := r.Header["Idempotency-Key"]; ok {
+			return true
+		}
+		if _, ok := r.Header["X-Idempotency-Key"]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 // Response is a buffered response.
@@ -210,6 +313,20 @@ type Response struct {
 	Attempts int
 
 	client *Client
+	buf    *[]byte // Body's pooled buffer, until Release
+}
+
+// Release returns the body's buffer to the pool the transport reads bodies
+// into, and clears Body. Call it once the body is decoded and nothing refers
+// to its bytes any more (strings decoded by encoding/json are copies); the
+// buffer is reused by a later call. Release is optional (an unreleased
+// buffer is garbage collected) and safe to call twice.
+func (r *Response) Release() {
+	if r == nil || r.buf == nil {
+		return
+	}
+	putBuf(r.buf)
+	r.buf, r.Body = nil, nil
 }
 
 // Excerpt returns a short, secret-free excerpt of the body for messages.
@@ -240,6 +357,7 @@ func (c *Client) Do(ctx context.Context, r *Request) (*Response, error) {
 		c.audit(ctx, r.Method, nil, 0, st, start, err)
 		return nil, err
 	}
+	st.init(r, u)
 	ctx = context.WithValue(ctx, stateKey{}, st)
 	resp, err := c.do(ctx, r, u, st)
 	status := 0
@@ -251,60 +369,133 @@ func (c *Client) Do(ctx context.Context, r *Request) (*Response, error) {
 }
 
 func (c *Client) do(ctx context.Context, r *Request, u *url.URL, st *callState) (*Response, error) {
-	var stamp uint64
-	for round := 0; ; round++ {
-		hreq, err := c.newHTTPRequest(ctx, r, u)
+	var rs replayState
+	for {
+		hreq, hresp, err := c.roundTrip(ctx, r, u, st, &rs)
 		if err != nil {
 			return nil, err
 		}
-		if c.auth != nil && !r.NoAuth {
-			if stamp, err = c.auth.Apply(ctx, hreq); err != nil {
-				return nil, c.authError(err)
-			}
-		}
-		rreq, err := retryablehttp.FromRequest(hreq)
-		if err != nil {
-			return nil, c.wrapf(errs.CodeInternal, err, "%s %s: building request", r.Method, redact.URL(u))
-		}
-		if len(r.Body) > 0 {
-			if err := rreq.SetBody(r.Body); err != nil {
-				return nil, c.wrapf(errs.CodeInternal, err, "%s %s: setting body", r.Method, redact.URL(u))
-			}
-		}
-		st.body, st.read = nil, false
-		rreq.SetResponseHandler(st.handle)
-		hresp, err := c.rc.Do(rreq)
-		if err != nil {
-			if hresp != nil && hresp.Body != nil {
-				hresp.Body.Close()
-			}
-			return nil, c.transportError(ctx, r.Method, u, err)
-		}
-		body := st.body
+		body, buf := st.body, st.buf
+		st.body, st.buf = nil, nil
 		if !st.read {
 			// The last attempt of a retried status: its body was not read yet.
-			body, err = c.readBody(hresp)
+			body, buf, err = c.readBody(hresp)
 			if err != nil {
 				return nil, c.transportError(ctx, r.Method, u, err)
 			}
 		}
 		st.bytes += int64(len(body))
 		resp := &Response{StatusCode: hresp.StatusCode, Header: hresp.Header, Body: body, URL: hresp.Request.URL,
-			Attempts: st.attempts, client: c}
-		if resp.StatusCode == http.StatusUnauthorized && round == 0 && c.auth != nil && !r.NoAuth {
-			renewed, rerr := c.auth.Renew(ctx, stamp)
+			Attempts: st.attempts, client: c, buf: buf}
+		if resp.StatusCode >= 400 {
+			replay, rerr := c.renew(ctx, r, hreq, resp, &rs)
 			if rerr != nil {
-				return resp, c.authError(rerr)
+				return resp, rerr
 			}
-			if renewed {
+			if replay {
+				resp.Release()
 				continue
 			}
-		}
-		if resp.StatusCode >= 400 {
-			return resp, c.statusError(r.Method, u, resp)
+			return resp, c.statusError(r.Method, u, resp, st)
 		}
 		return resp, nil
 	}
+}
+
+// replayState tracks which renewals a call has used: the Auth's one renewal
+// after a 401 and each step's one replay.
+type replayState struct {
+	stamp     uint64
+	authDone  bool
+	stepsDone uint64
+}
+
+// roundTrip runs one round of a call: the steps' edits, the Auth, and the
+// retry loop. Its error is already an *errs.Error.
+func (c *Client) roundTrip(ctx context.Context, r *Request, u *url.URL, st *callState, rs *replayState) (*http.Request, *http.Response, error) {
+	hreq, err := c.newHTTPRequest(ctx, r, u)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, step := range c.steps.list {
+		if step.Edit != nil {
+			if err := step.Edit(ctx, hreq); err != nil {
+				return nil, nil, c.stepError(step.Name, err)
+			}
+		}
+	}
+	if c.auth != nil && !r.NoAuth {
+		if rs.stamp, err = c.auth.Apply(ctx, hreq); err != nil {
+			return nil, nil, c.authError(err)
+		}
+	}
+	rreq, err := retryablehttp.FromRequest(hreq)
+	if err == nil && len(r.Body) > 0 {
+		err = rreq.SetBody(r.Body)
+	}
+	if err != nil {
+		return nil, nil, c.wrapf(errs.CodeInternal, err, "%s %s: building request", r.Method, redact.URL(u))
+	}
+	st.body, st.buf, st.read = nil, nil, false
+	if !st.stream {
+		rreq.SetResponseHandler(st.handle)
+	}
+	hresp, err := c.rc.Do(rreq)
+	if err != nil {
+		if hresp != nil && hresp.Body != nil {
+			hresp.Body.Close()
+		}
+		return nil, nil, c.transportError(ctx, r.Method, u, err)
+	}
+	return hreq, hresp, nil
+}
+
+// renew decides whether a failed round is replayed: after a 401 the Auth
+// renews once; then each step's Renew may ask for one replay.
+func (c *Client) renew(ctx context.Context, r *Request, sent *http.Request, resp *Response, rs *replayState) (bool, error) {
+	if resp.StatusCode == http.StatusUnauthorized && !rs.authDone && c.auth != nil && !r.NoAuth {
+		rs.authDone = true
+		renewed, err := c.auth.Renew(ctx, rs.stamp)
+		if err != nil {
+			return false, c.authError(err)
+		}
+		if renewed {
+			return true, nil
+		}
+	}
+	var x *Exchange
+	for i, step := range c.steps.list {
+		if step.Renew == nil || rs.stepsDone&(1<<i) != 0 {
+			continue
+		}
+		if x == nil {
+			x = &Exchange{Client: c, Request: r, Sent: sent, Response: resp}
+		}
+		replay, err := step.Renew(ctx, x)
+		if err != nil {
+			return false, c.stepError(step.Name, err)
+		}
+		if replay {
+			rs.stepsDone |= 1 << i
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+func (c *Client) stepError(name string, err error) error {
+	var e *errs.Error
+	if errors.As(err, &e) {
+		if e.Product == "" {
+			e.Product = c.product
+		}
+		c.scrubError(e)
+		return e
+	}
+	if ce := errs.FromContext(contextErr(err), c.product, "request step "+name); ce != nil {
+		return ce
+	}
+	return &errs.Error{Code: errs.CodeInternal, Product: c.product, Message: "request step " + name + " failed", Err: err}
 }
 
 func (c *Client) newHTTPRequest(ctx context.Context, r *Request, u *url.URL) (*http.Request, error) {
@@ -318,7 +509,12 @@ func (c *Client) newHTTPRequest(ctx context.Context, r *Request, u *url.URL) (*h
 	// Built from the URL checkURL already parsed (no second parse). The body
 	// is set on the retryable request, which replays it from the caller's
 	// bytes on every attempt without copying them.
-	cu := *u
+	// The parsed URL is shared by every round unless a step may edit it.
+	cu := u
+	if len(c.steps.list) > 0 {
+		cp := *u
+		cu = &cp
+	}
 	h := make(http.Header, len(r.Header)+1)
 	for k, v := range r.Header {
 		h[k] = v
@@ -326,47 +522,33 @@ func (c *Client) newHTTPRequest(ctx context.Context, r *Request, u *url.URL) (*h
 	if _, ok := h["User-Agent"]; !ok {
 		h["User-Agent"] = c.uaValue
 	}
-	hreq := &http.Request{Method: method, URL: &cu, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1, Header: h, Host: cu.Host}
+	hreq := &http.Request{Method: method, URL: cu, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1, Header: h, Host: cu.Host}
 	return hreq.WithContext(ctx), nil
 }
 
-// readBody reads a response body under the cap, closing it.
-func (c *Client) readBody(resp *http.Response) ([]byte, error) {
+// readBody reads a response body under the cap into a pooled buffer that
+// grows as bytes arrive (a declared Content-Length is checked against the
+// cap but never allocated up front), closing the body.
+func (c *Client) readBody(resp *http.Response) ([]byte, *[]byte, error) {
 	defer resp.Body.Close()
 	if resp.ContentLength > c.maxBody {
-		return nil, &oversizeError{limit: c.maxBody}
+		return nil, nil, &oversizeError{limit: c.maxBody}
 	}
-	if resp.ContentLength >= 0 {
-		// net/http enforces the declared length: a shorter body is an
-		// unexpected EOF, a longer one is cut.
-		b := make([]byte, resp.ContentLength)
-		if _, err := io.ReadFull(resp.Body, b); err != nil {
-			if err == io.EOF {
-				err = io.ErrUnexpectedEOF
-			}
-			return nil, err
-		}
-		return b, nil
-	}
-	var buf bytes.Buffer
-	buf.Grow(4096)
-	n, err := buf.ReadFrom(io.LimitReader(resp.Body, c.maxBody+1))
-	if err != nil {
-		return nil, err
-	}
-	if n > c.maxBody {
-		return nil, &oversizeError{limit: c.maxBody}
-	}
-	return buf.Bytes(), nil
+	return readPooled(resp.Body, c.maxBody, resp.ContentLength)
 }
 
-func (c *Client) statusError(method string, u *url.URL, resp *Response) *errs.Error {
+// outcomeUnknown is appended to the message of a write that failed in a way
+// that does not tell whether the server processed it.
+const outcomeUnknown = "; the outcome is unknown (the server may have processed the request), so it was not repeated"
+
+func (c *Client) statusError(method string, u *url.URL, resp *Response, st *callState) *errs.Error {
+	base := fmt.Sprintf("%s %s: HTTP %d", method, redact.URL(u), resp.StatusCode)
 	e := &errs.Error{
 		Code:       errs.CodeForStatus(resp.StatusCode),
 		HTTPStatus: resp.StatusCode,
 		Product:    c.product,
 		Retryable:  errs.RetryableStatus(resp.StatusCode),
-		Message:    fmt.Sprintf("%s %s: HTTP %d", method, redact.URL(u), resp.StatusCode),
+		Message:    base,
 	}
 	if d, ok := RetryAfter(resp.Header, time.Now()); ok {
 		e.RetryAfter = d
@@ -377,7 +559,7 @@ func (c *Client) statusError(method string, u *url.URL, resp *Response) *errs.Er
 			e = d
 		}
 	}
-	if e.VendorCode == "" && e.Message == fmt.Sprintf("%s %s: HTTP %d", method, redact.URL(u), resp.StatusCode) {
+	if e.VendorCode == "" && e.Message == base {
 		if x := resp.Excerpt(); x != "" {
 			kind := "response"
 			if IsHTML(resp.Header, resp.Body) {
@@ -389,21 +571,47 @@ func (c *Client) statusError(method string, u *url.URL, resp *Response) *errs.Er
 	e.Product = c.product
 	e.HTTPStatus = resp.StatusCode
 	c.scrubError(e)
+	if st != nil && !st.idempotent && c.writeOutcomeUnknown(resp) {
+		e.Retryable = false
+		e.Message += outcomeUnknown
+		e = e.WithDetail("outcome", "unknown")
+	}
 	return e
 }
 
-// scrubError masks secrets in every string an error carries.
+// writeOutcomeUnknown reports whether a failed response leaves a write's
+// outcome unknown: a server error or timeout, or a 429 the vendor does not
+// document as refused before processing. Other 4xx were refused.
+func (c *Client) writeOutcomeUnknown(resp *Response) bool {
+	s := resp.StatusCode
+	if s < 500 && s != http.StatusTooManyRequests && s != http.StatusRequestTimeout {
+		return false
+	}
+	if c.notProcessed != nil && c.notProcessed(&http.Response{StatusCode: s, Header: resp.Header}) {
+		return false
+	}
+	return true
+}
+
+// scrubError bounds and masks secrets in every string an error carries: a
+// vendor's message or detail is cut to errs.MaxQuoted bytes (a margin first,
+// so that scrubbing a huge message stays cheap, then exactly after the
+// scrub, so that a secret crossing the cut is masked whole).
 func (c *Client) scrubError(e *errs.Error) {
-	e.Message = c.secrets.Scrub(e.Message)
-	e.VendorCode = c.secrets.Scrub(e.VendorCode)
+	e.Message = c.scrubBounded(e.Message)
+	e.VendorCode = c.scrubBounded(e.VendorCode)
 	for k, v := range e.Details {
 		switch x := v.(type) {
 		case string:
-			e.Details[k] = c.secrets.Scrub(x)
+			e.Details[k] = c.scrubBounded(x)
 		case []string:
-			out := make([]string, len(x))
-			for i, s := range x {
-				out[i] = c.secrets.Scrub(s)
+			n := len(x)
+			if n > errs.MaxQuotedItems {
+				n = errs.MaxQuotedItems
+			}
+			out := make([]string, n)
+			for i, s := range x[:n] {
+				out[i] = c.scrubBounded(s)
 			}
 			e.Details[k] = out
 		}
@@ -411,6 +619,10 @@ func (c *Client) scrubError(e *errs.Error) {
 			e.Details[k] = redact.Mask
 		}
 	}
+}
+
+func (c *Client) scrubBounded(s string) string {
+	return errs.Bound(c.secrets.Scrub(errs.PreBound(s)))
 }
 
 func (c *Client) wrapf(code errs.Code, cause error, format string, args ...any) *errs.Error {

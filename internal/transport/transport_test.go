@@ -293,7 +293,7 @@ func TestBodyReplayedOnRetry(t *testing.T) {
 	})
 	c, _ := newClient(t, s, nil)
 	payload := []byte(`{"query":"SELECT Id FROM Account"}`)
-	if _, err := c.Do(t.Context(), &Request{Method: "POST", URL: s.URL + "/jobs", Body: payload}); err != nil {
+	if _, err := c.Do(t.Context(), &Request{Method: "POST", URL: s.URL + "/jobs", Body: payload, Idempotent: true}); err != nil {
 		t.Fatal(err)
 	}
 	for i, b := range bodies {

@@ -101,14 +101,37 @@ func (c *Client) transportError(ctx context.Context, method string, u *url.URL, 
 		e.Code, e.Message = errs.CodeInternal, what+": "+oversize.Error()
 	case errors.As(err, &limiter):
 		e.Code, e.Message = errs.CodeTimeout, what+": the rate limiter cannot grant a request before the deadline"
+		return e
 	case errors.As(err, &redirect):
 		e.Code, e.Message = errs.CodeInvalidArgument, what+": "+redirect.Error()
+		if redirect.from != "" {
+			e = e.WithDetail("origin", redirect.from).WithDetail("redirect_origin", redirect.to)
+		}
+		return e
 	case errors.As(err, &timeout):
 		e.Code, e.Message, e.Retryable = errs.CodeTimeout, what+": "+timeout.Error(), true
+	case isDeadline(err):
+		// http.Client.Timeout, a dial timeout: a deadline, said as one.
+		e.Code, e.Message, e.Retryable = errs.CodeTimeout, what+": deadline exceeded", true
 	case !retryableTransportErr(err):
 		e.Code, e.Message = errs.CodeUnavailable, what+": TLS or protocol failure"
 	default:
 		e.Code, e.Message, e.Retryable = errs.CodeUnavailable, what+": connection failed", true
 	}
+	if st := stateFrom(ctx); st != nil && !st.idempotent && !notSent(err) && e.Code != errs.CodeInternal {
+		e.Retryable = false
+		e.Message += outcomeUnknown
+		e = e.WithDetail("outcome", "unknown")
+	}
 	return e
+}
+
+// isDeadline reports whether err is a timeout (a context deadline inside
+// the cause, or a net.Error that says Timeout).
+func isDeadline(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }
