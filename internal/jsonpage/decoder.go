@@ -155,6 +155,8 @@ type state struct {
 	names   map[string]string
 	order   []field // the member names of the last record, in order
 	page    Page
+	emit    func(connectors.Record) bool // Stream's yield; nil: records go to page
+	stopped bool                         // emit returned false
 	width   int
 }
 
@@ -181,14 +183,19 @@ func (d *Decoder) fast(body []byte) (Page, bool) {
 			d.width.Store(int64(s.width))
 		}
 	}
-	s.d, s.page = nil, Page{}
+	s.release()
+	return p, ok
+}
+
+// release returns a state to the pool.
+func (s *state) release() {
+	s.d, s.page, s.emit, s.stopped = nil, Page{}, nil, false
 	s.buf = bytes.Buffer{}
 	s.dec.Reset(&s.buf)
 	if len(s.names) > 4096 {
 		clear(s.names)
 	}
 	states.Put(s)
-	return p, ok
 }
 
 func (s *state) top() bool {
@@ -310,13 +317,23 @@ func (s *state) records() bool {
 	if _, err := s.dec.ReadToken(); err != nil {
 		return false
 	}
-	recs := make([]connectors.Record, 0, s.d.hint.Load())
+	var recs []connectors.Record
+	if s.emit == nil {
+		recs = make([]connectors.Record, 0, s.d.hint.Load())
+	}
 	for {
 		switch s.dec.PeekKind() {
 		case '{':
 			r, ok := s.record()
 			if !ok {
 				return false
+			}
+			if s.emit != nil {
+				if !s.emit(r) {
+					s.stopped = true
+					return false
+				}
+				continue
 			}
 			recs = append(recs, r)
 			continue
