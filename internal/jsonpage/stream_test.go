@@ -12,6 +12,7 @@ import (
 
 	connectors "github.com/xlr8/connectors"
 	"github.com/xlr8/connectors/internal/capread"
+	"github.com/xlr8/connectors/internal/capread/captest"
 	"github.com/xlr8/connectors/internal/errs"
 )
 
@@ -46,8 +47,7 @@ func checkStream(t *testing.T, name string, d *Decoder, body string) {
 }
 
 func TestStreamMatchesOnePass(t *testing.T) {
-	for name, spec := range specs {
-		d := NewDecoder(spec)
+	for name, d := range allDecoders() {
 		for _, body := range seeds {
 			checkStream(t, name, d, body)
 		}
@@ -58,10 +58,7 @@ func FuzzStream(f *testing.F) {
 	for _, s := range seeds {
 		f.Add(s)
 	}
-	decoders := map[string]*Decoder{}
-	for name, spec := range specs {
-		decoders[name] = NewDecoder(spec)
-	}
+	decoders := allDecoders()
 	f.Fuzz(func(t *testing.T, body string) {
 		for name, d := range decoders {
 			checkStream(t, name, d, body)
@@ -104,22 +101,6 @@ func TestStreamReaderErrorAsIs(t *testing.T) {
 	}
 }
 
-// endlessString is a report whose second entry holds a string that never
-// ends, produced as it is read.
-type endlessString struct{ head []byte }
-
-func (e *endlessString) Read(p []byte) (int, error) {
-	if len(e.head) > 0 {
-		n := copy(p, e.head)
-		e.head = e.head[n:]
-		return n, nil
-	}
-	for i := range p {
-		p[i] = 'x'
-	}
-	return len(p), nil
-}
-
 // TestStreamPerValueCap: a value past the cap ends the stream with an
 // INTERNAL error wrapping capread.ErrValueTooLarge before the tokenizer
 // buffers it (issue 11.5, the RaaS JSON case).
@@ -129,7 +110,7 @@ func TestStreamPerValueCap(t *testing.T) {
 	runtime.GC()
 	runtime.ReadMemStats(&before)
 	n := 0
-	_, err := d.Stream(&endlessString{head: []byte(`{"Report_Entry":[{"Worker":"a"},{"Worker":"`)}, "report Headcount",
+	_, err := d.Stream(captest.Value(`{"Report_Entry":[{"Worker":"a"},{"Worker":"`, -1, ""), "report Headcount",
 		func(connectors.Record) bool { n++; return true })
 	runtime.ReadMemStats(&after)
 	if !errors.Is(err, capread.ErrValueTooLarge) || n != 1 {
