@@ -447,16 +447,6 @@ func (s *state) unquote(raw []byte) []byte {
 func (s *state) value(t Type, depth int) (v any, keep, ok bool) {
 	switch s.dec.PeekKind() {
 	case '"':
-		if t == Text || t == Auto && !s.d.spec.ShapeTimes {
-			// Kept as it is: the tokenizer unquotes it into the string
-			// without a second scan for escapes.
-			tok, err := s.dec.ReadToken()
-			if err != nil {
-				return nil, false, false
-			}
-			v := tok.String()
-			return v, int64(len(v)) <= s.d.max, int64(len(v)) <= s.d.max
-		}
 		raw, err := s.dec.ReadValue()
 		if err != nil || int64(len(raw)-2) > s.d.max {
 			return nil, false, false
