@@ -12,37 +12,10 @@ import (
 
 	connectors "github.com/xlr8/connectors"
 	"github.com/xlr8/connectors/internal/capread"
+	"github.com/xlr8/connectors/internal/capread/captest"
 	fakesf "github.com/xlr8/connectors/internal/fake/salesforce"
 	"github.com/xlr8/connectors/salesforce"
 )
-
-// hugeValue is a body holding one value of n bytes after head, produced as
-// it is read (never held whole), then tail.
-type hugeValue struct {
-	head, tail []byte
-	n          int64
-}
-
-func (h *hugeValue) Read(p []byte) (int, error) {
-	switch {
-	case len(h.head) > 0:
-		c := copy(p, h.head)
-		h.head = h.head[c:]
-		return c, nil
-	case h.n > 0:
-		c := int(min(int64(len(p)), h.n))
-		for i := range c {
-			p[i] = 'x'
-		}
-		h.n -= int64(c)
-		return c, nil
-	case len(h.tail) > 0:
-		c := copy(p, h.tail)
-		h.tail = h.tail[c:]
-		return c, nil
-	}
-	return 0, io.EOF
-}
 
 // lyingResults answers the requests whose path contains match with a 200
 // carrying one huge value, and sends everything else to the fake.
@@ -100,7 +73,7 @@ func TestHardening11_5_PerValueCap(t *testing.T) {
 		c := open(t, 1<<20, &lyingResults{match: "/results",
 			header: http.Header{"Content-Type": {"text/csv"}, "Sforce-Locator": {"null"}, "Sforce-Numberofrecords": {"1"}},
 			body: func() io.Reader {
-				return &hugeValue{head: []byte("Id,Description\n001000000000001AAA,\""), n: field, tail: []byte("\"\n")}
+				return captest.Value("Id,Description\n001000000000001AAA,\"", field, "\"\n")
 			}})
 		st, err := c.StartExport(t.Context(), connectors.Query{Entity: "Account", Fields: []string{"Id", "Description"}})
 		if err != nil {
@@ -121,8 +94,7 @@ func TestHardening11_5_PerValueCap(t *testing.T) {
 		c := open(t, 8<<20, &lyingResults{match: "/query",
 			header: http.Header{"Content-Type": {"application/json"}},
 			body: func() io.Reader {
-				return &hugeValue{head: []byte(`{"totalSize":1,"done":true,"records":[{"Id":"001000000000001AAA","Description":"`), n: 2 << 20,
-					tail: []byte(`"}]}`)}
+				return captest.Value(`{"totalSize":1,"done":true,"records":[{"Id":"001000000000001AAA","Description":"`, 2<<20, `"}]}`)
 			}})
 		_, err := connectors.Collect(c.Get(t.Context(), connectors.Query{Entity: "Account", Fields: []string{"Id", "Description"}}))
 		checkErr(t, err)

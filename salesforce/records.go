@@ -118,6 +118,7 @@ func getQueryPage(ctx context.Context, client *transport.Client, rawURL string, 
 		return queryPage{}, err
 	}
 	p, err := t.decoder(maxValue).DecodeResponse(resp)
+	resp.Release() // the records hold copies: the body's pooled buffer goes back
 	if err != nil {
 		return queryPage{}, err
 	}

@@ -149,6 +149,54 @@ func BenchmarkGetPrecomputed(b *testing.B) {
 	b.Run("connector", func(b *testing.B) { benchGet(b, r.cred(), r.Client(), total) })
 }
 
+// BenchmarkGetPrecomputedPaired runs the hand loop and Get in every
+// iteration (in turn first) over the same precomputed pages and reports
+// both rates and their ratio, so that a machine whose load drifts during
+// the run (other processes) weighs on both sides alike.
+func BenchmarkGetPrecomputedPaired(b *testing.B) {
+	const total = 100_000
+	r := newReplay(b, total)
+	c, err := salesforce.New(b.Context(), r.cred(), connectors.WithHTTPClient(r.Client()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.Schema(b.Context(), "Account"); err != nil {
+		b.Fatal(err)
+	}
+	var hand, conn time.Duration
+	byHand := func() {
+		start := time.Now()
+		if n := baselineREST(b, r.Client(), r.URL, "replay-token"); n != total {
+			b.Fatalf("%d records", n)
+		}
+		hand += time.Since(start)
+	}
+	byGet := func() {
+		start := time.Now()
+		n, err := connectors.Count(c.Get(b.Context(), connectors.Query{Entity: "Account"}))
+		if err != nil || n != total {
+			b.Fatalf("%d records, %v", n, err)
+		}
+		conn += time.Since(start)
+	}
+	i := 0
+	for b.Loop() {
+		// Each goes first every other time, so that neither pays more of
+		// the collections the other's garbage causes.
+		if i++; i%2 == 0 {
+			byHand()
+			byGet()
+		} else {
+			byGet()
+			byHand()
+		}
+	}
+	b.ReportMetric(float64(total*b.N)/hand.Seconds(), "handloop-records/s")
+	b.ReportMetric(float64(total*b.N)/conn.Seconds(), "connector-records/s")
+	b.ReportMetric(hand.Seconds()/conn.Seconds(), "x-handloop")
+}
+
 // BenchmarkGetPrecomputedHeap streams 10k Accounts (100 times over) and 1M
 // Accounts (once) from precomputed pages and reports the peak heap in use,
 // sampled every 100 records: it must not grow with the total. (A peak is the

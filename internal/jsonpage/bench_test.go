@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 // workdayPage is a Workday REST workers page ({"total","data"}) of n
@@ -64,4 +65,46 @@ func BenchmarkWorkdayPage(b *testing.B) {
 		}
 		b.ReportMetric(float64(100*b.N)/b.Elapsed().Seconds(), "records/s")
 	})
+}
+
+// BenchmarkWorkdayPagePaired runs both decoders of BenchmarkWorkdayPage in
+// every iteration (in turn first) and reports both rates and their ratio,
+// so that a machine whose load drifts weighs on both alike.
+func BenchmarkWorkdayPagePaired(b *testing.B) {
+	body := workdayPage(100)
+	d := NewDecoder(workdaySpec)
+	var maps, one time.Duration
+	viaMaps := func() {
+		start := time.Now()
+		var page struct {
+			Total int              `json:"total"`
+			Data  []map[string]any `json:"data"`
+		}
+		if err := json.Unmarshal(body, &page); err != nil || len(page.Data) != 100 {
+			b.Fatal(err)
+		}
+		maps += time.Since(start)
+	}
+	onePass := func() {
+		start := time.Now()
+		if p, ok := d.OnePass(body); !ok || len(p.Records) != 100 {
+			b.Fatal("refused")
+		}
+		one += time.Since(start)
+	}
+	i := 0
+	for b.Loop() {
+		// Each goes first every other time, so that neither pays more
+		// of the collections the other's garbage causes.
+		if i++; i%2 == 0 {
+			viaMaps()
+			onePass()
+		} else {
+			onePass()
+			viaMaps()
+		}
+	}
+	b.ReportMetric(float64(100*b.N)/maps.Seconds(), "encoding-json-records/s")
+	b.ReportMetric(float64(100*b.N)/one.Seconds(), "jsonpage-records/s")
+	b.ReportMetric(maps.Seconds()/one.Seconds(), "x-encoding-json")
 }

@@ -153,7 +153,10 @@ type state struct {
 	buf     bytes.Buffer
 	scratch []byte
 	names   map[string]string
+	order   []field // the member names of the last record, in order
 	page    Page
+	emit    func(connectors.Record) bool // Stream's yield; nil: records go to page
+	stopped bool                         // emit returned false
 	width   int
 }
 
@@ -164,7 +167,7 @@ var decOpts = jsontext.AllowDuplicateNames(true) // duplicates are caught as rec
 // fast runs the one-pass decoder; ok false sends the body to the fallback.
 func (d *Decoder) fast(body []byte) (Page, bool) {
 	s := states.Get().(*state)
-	s.d, s.page, s.width = d, Page{}, int(d.width.Load())
+	s.d, s.page, s.width, s.order = d, Page{}, int(d.width.Load()), s.order[:0]
 	s.buf = *bytes.NewBuffer(body)
 	s.dec.Reset(&s.buf, decOpts)
 	ok := s.top()
@@ -180,14 +183,19 @@ func (d *Decoder) fast(body []byte) (Page, bool) {
 			d.width.Store(int64(s.width))
 		}
 	}
-	s.d, s.page = nil, Page{}
+	s.release()
+	return p, ok
+}
+
+// release returns a state to the pool.
+func (s *state) release() {
+	s.d, s.page, s.emit, s.stopped = nil, Page{}, nil, false
 	s.buf = bytes.Buffer{}
 	s.dec.Reset(&s.buf)
 	if len(s.names) > 4096 {
 		clear(s.names)
 	}
 	states.Put(s)
-	return p, ok
 }
 
 func (s *state) top() bool {
@@ -225,7 +233,7 @@ func (s *state) envelope(n *node) bool {
 				}
 			}
 			// Not decoded by the reference either, but held: the cap holds.
-			if raw, err := s.dec.ReadValue(); err != nil || capread.Exceeds(raw, s.d.max) {
+			if raw, err := s.dec.ReadValue(); err != nil || int64(len(raw)) > s.d.max && capread.Exceeds(raw, s.d.max) {
 				return false
 			}
 			continue
@@ -309,13 +317,23 @@ func (s *state) records() bool {
 	if _, err := s.dec.ReadToken(); err != nil {
 		return false
 	}
-	recs := make([]connectors.Record, 0, s.d.hint.Load())
+	var recs []connectors.Record
+	if s.emit == nil {
+		recs = make([]connectors.Record, 0, s.d.hint.Load())
+	}
 	for {
 		switch s.dec.PeekKind() {
 		case '{':
 			r, ok := s.record()
 			if !ok {
 				return false
+			}
+			if s.emit != nil {
+				if !s.emit(r) {
+					s.stopped = true
+					return false
+				}
+				continue
 			}
 			recs = append(recs, r)
 			continue
@@ -360,7 +378,7 @@ func (s *state) put(m map[string]any, name string, v any, keep bool) bool {
 // would decode them, and the cap.
 func (s *state) skip() bool {
 	raw, err := s.dec.ReadValue()
-	return err == nil && numbersFit(raw) && !capread.Exceeds(raw, s.d.max)
+	return err == nil && numbersFit(raw) && (int64(len(raw)) <= s.d.max || !capread.Exceeds(raw, s.d.max))
 }
 
 // key reads an object member's name, shared with the Spec's names or the
@@ -370,16 +388,43 @@ func (s *state) key() (field, bool) {
 	if err != nil {
 		return field{}, false
 	}
+	return s.lookup(s.unquote(raw)), true
+}
+
+// recordKey is key for the i-th member of a record: records of a page
+// mostly list their fields in one order, so the previous record's i-th name
+// is tried first (a comparison instead of a hash lookup).
+func (s *state) recordKey(i int) (field, bool) {
+	raw, err := s.dec.ReadValue()
+	if err != nil {
+		return field{}, false
+	}
 	b := s.unquote(raw)
+	if i < len(s.order) && s.order[i].name == string(b) {
+		return s.order[i], true
+	}
+	f := s.lookup(b)
+	switch {
+	case i < len(s.order):
+		s.order[i] = f
+	case i == len(s.order) && i < 4096:
+		s.order = append(s.order, f)
+	}
+	return f, true
+}
+
+// lookup returns the field of a member name: the Spec's, or a name seen
+// before, or a new name (kept for the names that follow).
+func (s *state) lookup(b []byte) field {
 	if f, ok := s.d.names[string(b)]; ok {
-		return f, true
+		return f
 	}
 	if name, ok := s.names[string(b)]; ok {
-		return field{name: name}, true
+		return field{name: name}
 	}
 	name := string(b)
 	s.names[name] = name
-	return field{name: name}, true
+	return field{name: name}
 }
 
 // unquote returns the content of a raw JSON string (valid until the next
@@ -449,8 +494,14 @@ func (s *state) fields(depth int, typed, unwrap bool) (v any, emptied, ok bool) 
 	m := make(map[string]any, size)
 	dropped := false
 	var coll []any
-	for s.dec.PeekKind() != '}' {
-		f, ok := s.key()
+	for i := 0; s.dec.PeekKind() != '}'; i++ {
+		var f field
+		var ok bool
+		if typed {
+			f, ok = s.recordKey(i)
+		} else {
+			f, ok = s.key()
+		}
 		if !ok {
 			return nil, false, false
 		}

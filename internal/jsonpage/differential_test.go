@@ -69,8 +69,7 @@ var seeds = []string{
 }
 
 func TestDifferential(t *testing.T) {
-	for name, spec := range specs {
-		d := NewDecoder(spec)
+	for name, d := range allDecoders() {
 		for _, body := range seeds {
 			checkAgree(t, name, d, body)
 		}
@@ -112,15 +111,21 @@ func FuzzDifferential(f *testing.F) {
 	for _, s := range seeds {
 		f.Add(s)
 	}
-	decoders := map[string]*Decoder{}
-	for name, spec := range specs {
-		decoders[name] = NewDecoder(spec)
-	}
+	decoders := allDecoders()
 	f.Fuzz(func(t *testing.T, body string) {
 		for name, d := range decoders {
 			checkAgree(t, name, d, body)
 		}
 	})
+}
+
+// allDecoders builds a decoder for each of specs.
+func allDecoders() map[string]*Decoder {
+	decoders := map[string]*Decoder{}
+	for name, spec := range specs {
+		decoders[name] = NewDecoder(spec)
+	}
+	return decoders
 }
 
 func TestDecodeTypes(t *testing.T) {

@@ -22,6 +22,14 @@
 //	page, err := dec.DecodeResponse(resp)
 //	// page.Records, page.More, page.Has(jsonpage.FieldTotal), page.Total ...
 //
+// A body too large to buffer (a RaaS report, an export) is decoded as it
+// is read with [Decoder.Stream], which hands each record to a callback as
+// soon as it is built:
+//
+//	page, err := dec.Stream(sr.Body, "report Headcount", func(r connectors.Record) bool {
+//		return yield(r, nil)
+//	})
+//
 // # Envelopes
 //
 // [Envelope] locates the records and the paging fields by key path. The
@@ -69,13 +77,20 @@
 // salesforce) check that whenever the one-pass decoder takes a body, the
 // reference gives the same page.
 //
+// A stream cannot be read twice: [Decoder.Stream] has no fallback, and what
+// the one-pass decoder does not take is an INTERNAL error naming the byte
+// offset (an error of the reader itself, such as transport's retryable
+// "body cut off", is returned as it is).
+//
 // # Per-value cap
 //
 // One string or number longer than Spec.MaxValueBytes (default
 // capread.DefaultMaxValueBytes, 8 MiB; connectors.WithMaxValueBytes) is an
-// INTERNAL error wrapping capread.ErrValueTooLarge, on both paths. Streamed
-// bodies (CSV, streamed JSON) use internal/capread's readers for the same
-// cap.
+// INTERNAL error wrapping capread.ErrValueTooLarge, on both paths.
+// Streamed bodies use internal/capread's readers for the same cap:
+// [Decoder.Stream] wraps its reader in capread.JSON, and a CSV decoder
+// (Salesforce Bulk results, RaaS CSV) wraps its body in capread.CSV, so that
+// a giant value is refused before the tokenizer or encoding/csv buffers it.
 //
 // # The jsontext dependency
 //

@@ -2,7 +2,9 @@ package jsonpage_test
 
 import (
 	"fmt"
+	"strings"
 
+	connectors "github.com/xlr8/connectors"
 	"github.com/xlr8/connectors/internal/jsonpage"
 )
 
@@ -116,4 +118,20 @@ func ExampleDecoder_DecodeResponse_html() {
 	fmt.Println(err)
 	// Output:
 	// oracle: INTERNAL: response is an HTML page, not JSON ("Service Unavailable")
+}
+
+// A report too large to buffer is decoded as it is read.
+func ExampleDecoder_Stream() {
+	dec := jsonpage.NewDecoder(jsonpage.Spec{Product: "workday", Envelope: jsonpage.Keyed("Report_Entry"),
+		Fields: map[string]jsonpage.Type{"Hire_Date": jsonpage.Date}})
+	body := strings.NewReader(`{"Report_Entry":[{"Employee_ID":"21001","Hire_Date":"2019-04-15"},{"Employee_ID":"21002","Hire_Date":"2020-01-06"}]}`)
+	_, err := dec.Stream(body, "report Headcount", func(r connectors.Record) bool {
+		fmt.Println(r["Employee_ID"], r["Hire_Date"])
+		return true
+	})
+	fmt.Println(err)
+	// Output:
+	// 21001 2019-04-15
+	// 21002 2020-01-06
+	// <nil>
 }

@@ -1,6 +1,7 @@
 package jsonpage
 
 import (
+	"bytes"
 	"math"
 	"strconv"
 
@@ -181,23 +182,10 @@ var negZero = func() float64 { z := 0.0; return -z }()
 // as a float64, as encoding/json requires of every number it decodes into
 // an interface (dropped values included: the reference decodes them too).
 func numbersFit(v []byte) bool {
-	inString, escaped := false, false
 	for i := 0; i < len(v); i++ {
-		c := v[i]
-		if inString {
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-			continue
-		}
-		switch {
+		switch c := v[i]; {
 		case c == '"':
-			inString = true
+			i = stringEnd(v, i)
 		case c == '-' || c >= '0' && c <= '9':
 			j := i + 1
 			for j < len(v) && (v[j] >= '0' && v[j] <= '9' || v[j] == '.' || v[j] == 'e' || v[j] == 'E' || v[j] == '+' || v[j] == '-') {
@@ -210,4 +198,25 @@ func numbersFit(v []byte) bool {
 		}
 	}
 	return true
+}
+
+// stringEnd returns the index of the quote that closes the string opening
+// at v[i] (len(v) if none).
+func stringEnd(v []byte, i int) int {
+	j := i + 1
+	for {
+		k := bytes.IndexByte(v[j:], '"')
+		if k < 0 {
+			return len(v)
+		}
+		j += k
+		n := 0
+		for p := j - 1; p > i && v[p] == '\\'; p-- {
+			n++
+		}
+		if n%2 == 0 {
+			return j
+		}
+		j++
+	}
 }
