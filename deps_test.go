@@ -15,7 +15,7 @@ func layer(rel string) int {
 	switch {
 	case rel == "internal/errs" || rel == "internal/redact":
 		return 0
-	case rel == "internal/capread" || rel == "internal/timefmt": // branch decode: beside the transport
+	case rel == "internal/capread" || rel == "internal/timefmt": // beside the transport
 		return 1
 	case rel == "internal/transport":
 		return 1
@@ -25,7 +25,12 @@ func layer(rel string) int {
 		return 3
 	case rel == "internal/connkit" || rel == "internal/pager" || rel == "translate":
 		return 4
-	case rel == "internal/jsonpage": // branch decode: the page decoder, beside the pager
+	case rel == "internal/jsonpage": // the page decoder, beside the pager
+		return 4
+	case rel == "policy" || rel == "gather" || rel == "mcp" || rel == "durable" || strings.HasPrefix(rel, "limit/"):
+		// Built on the public API only (the root, credentials, translate),
+		// beside translate; vendors may use them (the simulator's policy
+		// document lives in policy).
 		return 4
 	case vendorOf(rel) != "":
 		return 5
