@@ -4,6 +4,7 @@ import (
 	"time"
 
 	connectors "github.com/xlr8/connectors"
+	"github.com/xlr8/connectors/internal/connkit"
 )
 
 // DefaultAPIVersion is the REST API version the connector speaks unless
@@ -23,19 +24,16 @@ type settings struct {
 	describeTTL time.Duration
 }
 
-type (
-	apiVersionOpt  string
-	reserveOpt     float64
-	batchSizeOpt   int
-	maxURIOpt      int
-	bulkChunkOpt   int
-	bulkPollOpt    [2]time.Duration
-	queryAllOpt    bool
-	describeTTLOpt time.Duration
-)
+// option is the type of Salesforce's vendor options: a change to the
+// settings (another vendor's option is refused at New).
+type option func(*settings)
+
+func vendorOption(f option) connectors.Option { return connectors.VendorOption(f) }
 
 // WithAPIVersion sets the REST API version ("62.0").
-func WithAPIVersion(v string) connectors.Option { return connectors.VendorOption(apiVersionOpt(v)) }
+func WithAPIVersion(v string) connectors.Option {
+	return vendorOption(func(s *settings) { s.apiVersion = v })
+}
 
 // WithReserve keeps a share of the org's daily API allocation for the
 // customer's other integrations: once calls used reach fraction of the
@@ -43,62 +41,46 @@ func WithAPIVersion(v string) connectors.Option { return connectors.VendorOption
 // RATE_LIMITED error (vendor code API_RESERVE), as it does when the quota
 // itself runs out. 0 (the default) uses the whole allocation.
 func WithReserve(fraction float64) connectors.Option {
-	return connectors.VendorOption(reserveOpt(fraction))
+	return vendorOption(func(s *settings) { s.reserve = fraction })
 }
 
 // WithBatchSize asks for query pages of n records (Salesforce's
 // Sforce-Query-Options batchSize: 200 to 2000, a hint the server may
 // ignore). The default is the server's, 2000.
-func WithBatchSize(n int) connectors.Option { return connectors.VendorOption(batchSizeOpt(n)) }
+func WithBatchSize(n int) connectors.Option {
+	return vendorOption(func(s *settings) { s.batchSize = n })
+}
 
 // WithMaxURI sets the longest query URL sent; a longer query runs as a Bulk
 // API 2.0 job instead, transparently (default 16000 bytes, under
 // Salesforce's documented 16,384-byte limit on URI and headers together).
-func WithMaxURI(n int) connectors.Option { return connectors.VendorOption(maxURIOpt(n)) }
+func WithMaxURI(n int) connectors.Option { return vendorOption(func(s *settings) { s.maxURI = n }) }
 
 // WithBulkChunk sets how many records one Bulk API 2.0 results request asks
 // for (maxRecords; default 10000). Memory holds one chunk.
-func WithBulkChunk(n int) connectors.Option { return connectors.VendorOption(bulkChunkOpt(n)) }
+func WithBulkChunk(n int) connectors.Option {
+	return vendorOption(func(s *settings) { s.bulkChunk = n })
+}
 
 // WithBulkPoll sets the first and the longest wait between polls of a bulk
 // job's state (default 500ms doubling to 15s).
 func WithBulkPoll(first, max time.Duration) connectors.Option {
-	return connectors.VendorOption(bulkPollOpt{first, max})
+	return vendorOption(func(s *settings) { s.bulkPoll, s.bulkPollMax = first, max })
 }
 
 // WithQueryAll makes Query and Get use queryAll, which also returns deleted
 // and archived records (with IsDeleted set).
-func WithQueryAll() connectors.Option { return connectors.VendorOption(queryAllOpt(true)) }
+func WithQueryAll() connectors.Option { return vendorOption(func(s *settings) { s.queryAll = true }) }
 
 // WithDescribeTTL sets how long describe results are cached (default 1h).
 func WithDescribeTTL(d time.Duration) connectors.Option {
-	return connectors.VendorOption(describeTTLOpt(d))
+	return vendorOption(func(s *settings) { s.describeTTL = d })
 }
 
 func resolveSettings(o connectors.Options) settings {
-	s := settings{apiVersion: DefaultAPIVersion, maxURI: 16000, bulkChunk: 10000, bulkPoll: 500 * time.Millisecond,
-		bulkPollMax: 15 * time.Second, describeTTL: time.Hour}
-	for _, v := range o.Vendor {
-		switch x := v.(type) {
-		case apiVersionOpt:
-			s.apiVersion = string(x)
-		case reserveOpt:
-			s.reserve = float64(x)
-		case batchSizeOpt:
-			s.batchSize = int(x)
-		case maxURIOpt:
-			s.maxURI = int(x)
-		case bulkChunkOpt:
-			s.bulkChunk = int(x)
-		case bulkPollOpt:
-			s.bulkPoll, s.bulkPollMax = x[0], x[1]
-		case queryAllOpt:
-			s.queryAll = bool(x)
-		case describeTTLOpt:
-			s.describeTTL = time.Duration(x)
-		}
-	}
-	return s
+	return connkit.VendorSettings(o, settings{apiVersion: DefaultAPIVersion, maxURI: 16000, bulkChunk: 10000,
+		bulkPoll: 500 * time.Millisecond, bulkPollMax: 15 * time.Second, describeTTL: time.Hour},
+		func(f option, s *settings) { f(s) })
 }
 
 func (s settings) validate() error {

@@ -76,25 +76,13 @@ var (
 // and the credential without network I/O (another vendor's option is
 // INVALID_ARGUMENT); Connect (or the first call) authenticates.
 func New(ctx context.Context, cred *credentials.Credential, opts ...connectors.Option) (*Connector, error) {
-	if cred == nil {
-		return nil, connectors.Errorf(connectors.CodeInvalidArgument, "salesforce: a credential is required")
-	}
-	if cred.AuthType != credentials.AuthOAuth2 {
-		return nil, connectors.Errorf(connectors.CodeInvalidArgument, "salesforce: auth type %q is not supported (want oauth2)", cred.AuthType)
-	}
-	if err := cred.Validate(); err != nil {
-		return nil, err
-	}
-	o, err := connkit.ResolveOptions(Product, (*driver)(nil), opts...)
+	su, err := connkit.Begin(Product, cred, (*driver)(nil), opts, credentials.AuthOAuth2)
 	if err != nil {
 		return nil, err
 	}
+	o, login := su.Options, su.Instance
 	set := resolveSettings(o)
 	if err := set.validate(); err != nil {
-		return nil, err
-	}
-	login, err := transport.ParseBaseURL(cred.InstanceURL, o.AllowInsecureLoopback, Product, "instance URL")
-	if err != nil {
 		return nil, err
 	}
 	if _, err := transport.ParseBaseURL(cred.Get(credentials.KeyTokenURL), o.AllowInsecureLoopback, Product, "token URL"); err != nil {

@@ -209,7 +209,9 @@ func (w *walker) run(ctx context.Context) {
 		pageStart := skip
 		skip = 0
 		maxPage = max(maxPage, len(page.Records))
-		win.next()
+		if w.cfg.KeyOf != nil {
+			win.next(len(records))
+		}
 		for i, rec := range records {
 			if i%checkEvery == checkEvery-1 {
 				if err := ctx.Err(); err != nil {
@@ -303,13 +305,20 @@ type cause string
 func (c cause) Error() string     { return string(c) }
 func (c cause) SafeError() string { return string(c) }
 
-// window holds the keys of the current and the two previous pages.
+// window holds the keys of the current and the two previous pages. Its
+// maps are reused, so that checking costs no allocation once the walk runs.
 type window struct{ sets [3]map[string]struct{} }
 
-func (w *window) next() {
-	w.sets[2] = w.sets[1]
-	w.sets[1] = w.sets[0]
-	w.sets[0] = nil
+// next starts a page of about n records.
+func (w *window) next(n int) {
+	old := w.sets[2]
+	w.sets[2], w.sets[1] = w.sets[1], w.sets[0]
+	if old != nil {
+		clear(old)
+		w.sets[0] = old
+	} else {
+		w.sets[0] = make(map[string]struct{}, n)
+	}
 }
 
 // add records k in the current page; false when k was seen in the window.
@@ -318,9 +327,6 @@ func (w *window) add(k string) bool {
 		if _, ok := s[k]; ok {
 			return false
 		}
-	}
-	if w.sets[0] == nil {
-		w.sets[0] = make(map[string]struct{}, 64)
 	}
 	w.sets[0][k] = struct{}{}
 	return true
