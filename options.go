@@ -60,6 +60,10 @@ type Options struct {
 	// Egress routes every call through a proxy and/or from a local address
 	// (IP allowlisting); the zero value honours the proxy environment.
 	Egress Egress
+	// Limiter, when set, paces every call instead of the rate options: a
+	// limiter shared across processes (limit/redislimit) or of the host's
+	// own making.
+	Limiter Limiter
 }
 
 // Option configures a connector.
@@ -163,3 +167,13 @@ type Egress = transport.Egress
 // WithEgress routes every call of the connector as e says. It needs the
 // default HTTP client or one whose Transport is an *http.Transport.
 func WithEgress(e Egress) Option { return func(o *Options) { o.Egress = e } }
+
+// Limiter paces calls: Wait(ctx) returns nil when one call may be sent, or
+// an error (the context's, or "no slot before the deadline"), and then no
+// call is sent. *rate.Limiter is one; limit/redislimit shares one budget
+// between processes.
+type Limiter = transport.Limiter
+
+// WithLimiter paces every call of the connector with l, instead of
+// WithRateLimit, WithRateLimiter and the vendor's default rate.
+func WithLimiter(l Limiter) Option { return func(o *Options) { o.Limiter = l } }

@@ -58,6 +58,7 @@ func NewClient(product string, cred *credentials.Credential, o connectors.Option
 		Observe:               vc.Observe,
 		Secrets:               secrets,
 		Egress:                o.Egress,
+		HostLimiter:           o.Limiter,
 	})
 }
 
