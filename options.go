@@ -64,6 +64,10 @@ type Options struct {
 	// limiter shared across processes (limit/redislimit) or of the host's
 	// own making.
 	Limiter Limiter
+	// IdleReadTimeout and MinReadBytes end a stream whose body delivers
+	// less than MinReadBytes per IdleReadTimeout (0: 2 minutes, 1 byte).
+	IdleReadTimeout time.Duration
+	MinReadBytes    int64
 }
 
 // Option configures a connector.
@@ -177,3 +181,11 @@ type Limiter = transport.Limiter
 // WithLimiter paces every call of the connector with l, instead of
 // WithRateLimit, WithRateLimiter and the vendor's default rate.
 func WithLimiter(l Limiter) Option { return func(o *Options) { o.Limiter = l } }
+
+// WithIdleReadTimeout ends a stream (a report, a bulk result) whose body
+// delivers less than minBytes in any period d (minBytes <= 0: 1, any
+// progress) with a retryable TIMEOUT error, which a stream turns into a
+// Resume. d < 0 turns the watchdog off.
+func WithIdleReadTimeout(d time.Duration, minBytes int64) Option {
+	return func(o *Options) { o.IdleReadTimeout, o.MinReadBytes = d, minBytes }
+}

@@ -59,6 +59,8 @@ func NewClient(product string, cred *credentials.Credential, o connectors.Option
 		Secrets:               secrets,
 		Egress:                o.Egress,
 		HostLimiter:           o.Limiter,
+		IdleReadTimeout:       o.IdleReadTimeout,
+		MinReadBytes:          o.MinReadBytes,
 	})
 }
 

@@ -290,12 +290,19 @@ type Request struct {
 	// NoRedirects refuses every redirect (token endpoints: PostForm and
 	// FetchToken set it).
 	NoRedirects bool
+	// Write marks a request that changes something whatever its method (a
+	// GET that triggers an action): it is treated as a POST is. Idempotent
+	// wins over it.
+	Write bool
 }
 
 // idempotent reports whether the request may be repeated.
 func (r *Request) idempotent() bool {
 	if r.Idempotent {
 		return true
+	}
+	if r.Write {
+		return false
 	}
 	switch r.Method {
 	case "", http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace:
