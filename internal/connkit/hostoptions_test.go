@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/oauth2"
+
 	connectors "github.com/xlr8/connectors"
 	"github.com/xlr8/connectors/credentials"
 	"github.com/xlr8/connectors/internal/errs"
@@ -57,5 +59,35 @@ func TestHostTransportOptionsReachTheClient(t *testing.T) {
 	var e *errs.Error
 	if !errors.As(err, &e) || e.Code != errs.CodeTimeout || !e.Retryable {
 		t.Errorf("stalled stream: %v, want a retryable TIMEOUT", err)
+	}
+}
+
+// flakySource is a plain oauth2.TokenSource that fails with a timeout
+// twice before it gives a token.
+type flakySource struct{ calls atomic.Int32 }
+
+func (f *flakySource) Token() (*oauth2.Token, error) {
+	if f.calls.Add(1) <= 2 {
+		return nil, &errs.Error{Code: errs.CodeTimeout, Retryable: true, Message: "token endpoint: deadline exceeded"}
+	}
+	return &oauth2.Token{AccessToken: "at-from-host-source"}, nil
+}
+
+func TestHostTokenSourceFetchesFollowTheRetryPolicy(t *testing.T) {
+	src := &flakySource{}
+	o := connectors.ApplyOptions(connectors.WithTokenSource(src),
+		connectors.WithRetry(connectors.RetryPolicy{MaxAttempts: 3, MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond}))
+	cache := TokenAuth(o, nil, nil)
+	tok, _, err := cache.Token(t.Context())
+	if err != nil || tok.AccessToken != "at-from-host-source" || src.calls.Load() != 3 {
+		t.Errorf("token %v, err %v after %d calls; want the third call's token", tok, err, src.calls.Load())
+	}
+	src.calls.Store(-10) // fails from here on, forever
+	src2 := &flakySource{}
+	src2.calls.Store(-100)
+	cache = TokenAuth(connectors.ApplyOptions(connectors.WithTokenSource(src2),
+		connectors.WithRetry(connectors.RetryPolicy{MaxAttempts: 2, MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond})), nil, nil)
+	if _, _, err := cache.Token(t.Context()); err == nil || src2.calls.Load() != -98 {
+		t.Errorf("a failing source: err %v after %d calls; want an error after 2", err, src2.calls.Load()+100)
 	}
 }

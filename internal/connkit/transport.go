@@ -115,6 +115,11 @@ func TokenAuth(o connectors.Options, secrets *redact.Set, grant transport.TokenF
 	if o.TokenSource != nil {
 		if inv, ok := o.TokenSource.(Invalidator); ok {
 			opts = append(opts, transport.WithOnInvalidate(inv.Invalidate))
+		} else {
+			// A plain oauth2.TokenSource does not retry: the host's retry
+			// policy applies to its fetches (the credentials Manager's
+			// source retries through its own transport).
+			opts = append(opts, transport.WithRetry(o.Retry))
 		}
 		return transport.NewTokenCache(TokenSourceFunc(o.TokenSource), secrets, opts...)
 	}
