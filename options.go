@@ -45,9 +45,7 @@ type Options struct {
 	AllowInsecureLoopback bool
 	// MaxBodyBytes caps a buffered response body (0: 64 MiB).
 	MaxBodyBytes int64
-	// RequestTimeout bounds one attempt of one call (0: no timer per
-	// attempt; the default HTTP client still ends a connection that
-	// receives nothing for 2 minutes).
+	// RequestTimeout bounds one attempt of one call (0: 2 minutes).
 	RequestTimeout time.Duration
 	// TokenSource, when set, supplies OAuth tokens in place of the
 	// connector's own grant: the credentials Manager's persisting source.
