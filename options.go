@@ -67,6 +67,14 @@ type Options struct {
 	// Egress routes every call through a proxy and/or from a local address
 	// (IP allowlisting); the zero value honours the proxy environment.
 	Egress Egress
+	// Limiter, when set, paces every call instead of the rate options: a
+	// limiter shared across processes (limit/redislimit) or of the host's
+	// own making.
+	Limiter Limiter
+	// IdleReadTimeout and MinReadBytes end a stream whose body delivers
+	// less than MinReadBytes per IdleReadTimeout (0: 2 minutes, 1 byte).
+	IdleReadTimeout time.Duration
+	MinReadBytes    int64
 }
 
 // Option configures a connector.
@@ -187,3 +195,21 @@ type Egress = transport.Egress
 // WithEgress routes every call of the connector as e says. It needs the
 // default HTTP client or one whose Transport is an *http.Transport.
 func WithEgress(e Egress) Option { return func(o *Options) { o.Egress = e } }
+
+// Limiter paces calls: Wait(ctx) returns nil when one call may be sent, or
+// an error (the context's, or "no slot before the deadline"), and then no
+// call is sent. *rate.Limiter is one; limit/redislimit shares one budget
+// between processes.
+type Limiter = transport.Limiter
+
+// WithLimiter paces every call of the connector with l, instead of
+// WithRateLimit, WithRateLimiter and the vendor's default rate.
+func WithLimiter(l Limiter) Option { return func(o *Options) { o.Limiter = l } }
+
+// WithIdleReadTimeout ends a stream (a report, a bulk result) whose body
+// delivers less than minBytes in any period d (minBytes <= 0: 1, any
+// progress) with a retryable TIMEOUT error, which a stream turns into a
+// Resume. d < 0 turns the watchdog off.
+func WithIdleReadTimeout(d time.Duration, minBytes int64) Option {
+	return func(o *Options) { o.IdleReadTimeout, o.MinReadBytes = d, minBytes }
+}

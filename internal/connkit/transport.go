@@ -79,6 +79,9 @@ func NewClient(product string, cred *credentials.Credential, o connectors.Option
 		Observe:               vc.Observe,
 		Secrets:               secrets,
 		Egress:                o.Egress,
+		HostLimiter:           o.Limiter,
+		IdleReadTimeout:       o.IdleReadTimeout,
+		MinReadBytes:          o.MinReadBytes,
 	})
 }
 
@@ -140,6 +143,11 @@ func TokenAuth(o connectors.Options, secrets *redact.Set, grant transport.TokenF
 	if o.TokenSource != nil {
 		if inv, ok := o.TokenSource.(Invalidator); ok {
 			opts = append(opts, transport.WithOnInvalidate(inv.Invalidate))
+		} else {
+			// A plain oauth2.TokenSource does not retry: the host's retry
+			// policy applies to its fetches (the credentials Manager's
+			// source retries through its own transport).
+			opts = append(opts, transport.WithRetry(o.Retry))
 		}
 		return transport.NewTokenCache(TokenSourceFunc(o.TokenSource), secrets, opts...)
 	}

@@ -85,6 +85,10 @@ type flight struct {
 // ones, replaced and expired, are forgotten (the current ones always stay).
 const maxIssued = 8
 
+// maxBorrowed bounds how often one Token call runs a fetch of its own
+// after fetches run by other callers failed because those callers gave up.
+const maxBorrowed = 8
+
 // minValidity is the least a fetched token is used for, whatever its
 // expires_in says (0.5s, or an expiry below the refresh skew): a token is
 // never fetched per call.
@@ -253,7 +257,7 @@ func (c *TokenCache) Token(ctx context.Context) (*oauth2.Token, uint64, error) {
 			if ce := ctx.Err(); ce != nil {
 				return nil, 0, errs.FromContext(ce, "", "fetching a token")
 			}
-			if !own && f.ownerGone && borrowed < maxIssued {
+			if !own && f.ownerGone && borrowed < maxBorrowed {
 				// Not this caller's failure: another caller gave up.
 				borrowed++
 				continue

@@ -94,9 +94,10 @@
 // # Limiter
 //
 // Config.Limiter is any Limiter (Wait(ctx) error): *rate.Limiter for one
-// process, a shared one for many. Every attempt waits on it with the
-// request's context, so a cancelled or expired context ends the wait and
-// nothing is sent.
+// process, a shared one for many (limit/redislimit); Config.HostLimiter,
+// the host's (connectors.WithLimiter), wins over it. Every attempt waits on
+// it with the request's context, so a cancelled or expired context ends the
+// wait and nothing is sent.
 //
 // # Egress
 //

@@ -606,3 +606,12 @@ func TestHardening12_6_StallBoundedWithoutAttemptTimer(t *testing.T) {
 		}
 	}
 }
+
+func TestHardening11_3_VendorMarkedWrite(t *testing.T) {
+	s := newServer(t, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(503) })
+	c, _ := newClient(t, s, nil)
+	_, err := c.Do(t.Context(), &Request{Method: http.MethodGet, URL: s.URL + "/actions/run", Write: true})
+	if s.hits.Load() != 1 || errs.IsRetryable(err) {
+		t.Errorf("a GET marked as a write was sent %d times (err %v); want once, not retryable", s.hits.Load(), err)
+	}
+}

@@ -46,3 +46,12 @@ func usableLimiter(l Limiter) Limiter {
 	}
 	return l
 }
+
+// pickLimiter returns the host's limiter when there is one, else the
+// connector's.
+func pickLimiter(host, own Limiter) Limiter {
+	if l := usableLimiter(host); l != nil {
+		return l
+	}
+	return usableLimiter(own)
+}

@@ -362,3 +362,15 @@ func TestLimiterInterface(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestHostLimiterWins(t *testing.T) {
+	s := newServer(t, okJSON)
+	own, host := &countingLimiter{}, &countingLimiter{}
+	c, _ := newClient(t, s, func(cfg *Config) { cfg.Limiter, cfg.HostLimiter = own, host })
+	if _, err := c.Get(t.Context(), s.URL+"/x", nil); err != nil {
+		t.Fatal(err)
+	}
+	if host.waits.Load() != 1 || own.waits.Load() != 0 {
+		t.Errorf("host limiter %d waits, connector's %d; want the host's only", host.waits.Load(), own.waits.Load())
+	}
+}

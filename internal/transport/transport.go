@@ -42,6 +42,10 @@ type Config struct {
 	Logger *slog.Logger
 	// Limiter paces every attempt (retries included). nil means no limit.
 	Limiter Limiter
+	// HostLimiter, when set, paces instead of Limiter: a limiter the host
+	// shares as it likes (across processes, for example) wins over the
+	// connector's own or default one.
+	HostLimiter Limiter
 	// Retry is the retry policy; its zero value gives the defaults.
 	Retry RetryPolicy
 	// Auth authorizes requests; nil sends them as they are.
@@ -214,7 +218,7 @@ func New(cfg Config) (*Client, error) {
 	if hc.Jar == nil && c.steps.needsCookies() {
 		hc.Jar = newJar()
 	}
-	hc.Transport = &attemptTransport{next: inner, limiter: usableLimiter(cfg.Limiter), timeout: c.attemptTimeout,
+	hc.Transport = &attemptTransport{next: inner, limiter: pickLimiter(cfg.HostLimiter, cfg.Limiter), timeout: c.attemptTimeout,
 		idle: idle, minRead: minRead, observe: cfg.Observe}
 	userRedirect := base.CheckRedirect
 	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
@@ -286,12 +290,19 @@ type Request struct {
 	// NoRedirects refuses every redirect (token endpoints: PostForm and
 	// FetchToken set it).
 	NoRedirects bool
+	// Write marks a request that changes something whatever its method (a
+	// GET that triggers an action): it is treated as a POST is. Idempotent
+	// wins over it.
+	Write bool
 }
 
 // idempotent reports whether the request may be repeated.
 func (r *Request) idempotent() bool {
 	if r.Idempotent {
 		return true
+	}
+	if r.Write {
+		return false
 	}
 	switch r.Method {
 	case "", http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace:

@@ -4,13 +4,13 @@
 // single Lua script on Redis, keyed by product and credential, so that ten
 // workers together send the tenant's rate, not ten times it.
 //
-// A *Limiter implements the transport's Limiter interface (Wait(ctx)
-// error), which every attempt of a call waits on (transport.Config.Limiter):
+// A *Limiter is a connectors.Limiter (Wait(ctx) error), which every attempt
+// of a connector's calls waits on:
 //
 //	rdb := redis.NewClient(&redis.Options{Addr: "redis.internal:6379"})
 //	lim, err := redislimit.New(redislimit.Config{Client: rdb, Product: "salesforce",
 //		Credential: cred.ID, Rate: 20, Burst: 5, Logger: logger})
-//	err = lim.Wait(ctx) // nil: send one call now
+//	conn, err := connectors.Open(ctx, "salesforce", cred, connectors.WithLimiter(lim))
 //
 // # Semantics
 //
