@@ -140,32 +140,11 @@ type GetOutput struct {
 // quota) continues at the first record not yet written: every record once,
 // exactly once with a Checkpointer sink. Memory stays bounded by a page.
 func (a *Activities) Get(ctx context.Context, in GetInput) (GetOutput, error) {
-	if in.Key == "" {
-		return GetOutput{}, activityError(connectors.Errorf(connectors.CodeInvalidArgument, "durable: GetInput.Key is required"))
+	j, err := a.begin(ctx, in)
+	if err != nil || j.p.Done {
+		return j.out, err
 	}
-	g, err := a.gatherer(in.Project)
-	if err != nil {
-		return GetOutput{}, activityError(err)
-	}
-	conn, err := g.Connector(ctx, in.CredentialID)
-	if err != nil {
-		return GetOutput{}, activityError(err)
-	}
-	q, err := buildQuery(conn.Product(), in)
-	if err != nil {
-		return GetOutput{}, activityError(err)
-	}
-	p, resumed, err := a.start(ctx, in.Key)
-	if err != nil {
-		return GetOutput{}, activityError(err)
-	}
-	out := GetOutput{Key: in.Key, Attempt: activity.GetInfo(ctx).Attempt, Resumed: resumed}
-	if p.Done {
-		// An earlier attempt wrote the final batch and died before
-		// returning.
-		out.Written = p.Written
-		return out, nil
-	}
+	conn, q, p, out := j.conn, j.q, j.p, j.out
 	q.Resume = p.Resume
 
 	ctx, cancel := context.WithCancel(ctx)
@@ -212,6 +191,45 @@ func (a *Activities) Get(ctx context.Context, in GetInput) (GetOutput, error) {
 	}
 	out.Written = p.Written
 	return out, nil
+}
+
+// job is what both activities know once a job is under way.
+type job struct {
+	conn connectors.Connector
+	q    connectors.Query
+	p    Progress
+	out  GetOutput
+}
+
+// begin opens the job's connector, compiles its query and finds where it
+// stands. A job an earlier attempt finished has p.Done set and out filled.
+func (a *Activities) begin(ctx context.Context, in GetInput) (job, error) {
+	var j job
+	if in.Key == "" {
+		return j, activityError(connectors.Errorf(connectors.CodeInvalidArgument, "durable: the input's Key is required"))
+	}
+	g, err := a.gatherer(in.Project)
+	if err != nil {
+		return j, activityError(err)
+	}
+	if j.conn, err = g.Connector(ctx, in.CredentialID); err != nil {
+		return j, activityError(err)
+	}
+	if j.q, err = buildQuery(j.conn.Product(), in); err != nil {
+		return j, activityError(err)
+	}
+	p, resumed, err := a.start(ctx, in.Key)
+	if err != nil {
+		return j, activityError(err)
+	}
+	j.p = p
+	j.out = GetOutput{Key: in.Key, Attempt: activity.GetInfo(ctx).Attempt, Resumed: resumed}
+	if p.Done {
+		// An earlier attempt wrote the final batch and died before
+		// returning.
+		j.out.Written = p.Written
+	}
+	return j, nil
 }
 
 // start finds where a job stands: the sink's checkpoint when it keeps one

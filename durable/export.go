@@ -24,33 +24,14 @@ const exportBatch = 1000
 // (export results do not change once the job is complete). A connector
 // without BulkExporter is UNSUPPORTED (not retried).
 func (a *Activities) Export(ctx context.Context, in ExportInput) (GetOutput, error) {
-	if in.Key == "" {
-		return GetOutput{}, activityError(connectors.Errorf(connectors.CodeInvalidArgument, "durable: ExportInput.Key is required"))
+	j, err := a.begin(ctx, in)
+	if err != nil || j.p.Done {
+		return j.out, err
 	}
-	g, err := a.gatherer(in.Project)
-	if err != nil {
-		return GetOutput{}, activityError(err)
-	}
-	conn, err := g.Connector(ctx, in.CredentialID)
-	if err != nil {
-		return GetOutput{}, activityError(err)
-	}
+	conn, q, p, out := j.conn, j.q, j.p, j.out
 	bulk, ok := connectors.Find[connectors.BulkExporter](conn)
 	if !ok {
-		return GetOutput{}, activityError(connectors.Errorf(connectors.CodeUnsupported, "durable: %s has no bulk export", conn.Product()))
-	}
-	q, err := buildQuery(conn.Product(), in)
-	if err != nil {
-		return GetOutput{}, activityError(err)
-	}
-	p, resumed, err := a.start(ctx, in.Key)
-	if err != nil {
-		return GetOutput{}, activityError(err)
-	}
-	out := GetOutput{Key: in.Key, Attempt: activity.GetInfo(ctx).Attempt, Resumed: resumed}
-	if p.Done {
-		out.Written = p.Written
-		return out, nil
+		return out, activityError(connectors.Errorf(connectors.CodeUnsupported, "durable: %s has no bulk export", conn.Product()))
 	}
 	if p.JobID == "" {
 		st, err := bulk.StartExport(ctx, q)
