@@ -132,37 +132,29 @@ func (m *masker) maskValue(v any, path string, g grantSet, paths *[]string) (any
 		r, ch := m.maskMap(x, path, g, paths)
 		return connectors.Record(r), ch
 	case []any:
-		var out []any
-		for i, e := range x {
-			ne, ch := m.maskValue(e, path+"[]", g, paths)
-			if ch {
-				if out == nil {
-					out = slices.Clone(x)
-				}
-				out[i] = ne
-			}
-		}
-		if out == nil {
-			return v, false
-		}
-		return out, true
+		return maskEach(x, func(e any) (any, bool) { return m.maskValue(e, path+"[]", g, paths) })
 	case []map[string]any:
-		var out []map[string]any
-		for i, e := range x {
-			ne, ch := m.maskMap(e, path+"[]", g, paths)
-			if ch {
-				if out == nil {
-					out = slices.Clone(x)
-				}
-				out[i] = ne
-			}
-		}
-		if out == nil {
-			return v, false
-		}
-		return out, true
+		return maskEach(x, func(e map[string]any) (map[string]any, bool) { return m.maskMap(e, path+"[]", g, paths) })
 	}
 	return v, false
+}
+
+// maskEach masks every element of a slice, copying the slice only when an
+// element changed.
+func maskEach[T any](x []T, f func(T) (T, bool)) (any, bool) {
+	var out []T
+	for i, e := range x {
+		if ne, ch := f(e); ch {
+			if out == nil {
+				out = slices.Clone(x)
+			}
+			out[i] = ne
+		}
+	}
+	if out == nil {
+		return x, false
+	}
+	return out, true
 }
 
 func stripArrays(path string) string {
