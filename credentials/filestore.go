@@ -422,19 +422,13 @@ func (s *FileStore) Update(ctx context.Context, id string, fn func(*Record) (*Re
 		if err != nil && errs.CodeOf(err) != errs.CodeNotFound {
 			return err
 		}
-		next, err := fn(cur.Clone())
+		next, err := ApplyUpdate(id, cur, fn)
 		if err != nil {
 			return err
 		}
 		if next == nil {
 			out = cur
 			return nil
-		}
-		next = next.Clone()
-		next.ID = id
-		next.Revision = 1
-		if cur != nil {
-			next.Revision = cur.Revision + 1
 		}
 		if err := s.write(id, next); err != nil {
 			return err

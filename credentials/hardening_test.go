@@ -3,7 +3,11 @@ package credentials
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
+	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -122,6 +126,48 @@ func TestHardening11_4_CrossProcessRefresh(t *testing.T) {
 	srv.mu.Unlock()
 	if !ok {
 		t.Error("the stored refresh token is not the vendor's current one")
+	}
+}
+
+// TestHardening11_4_TwoProcesses: the same as TestHardening11_4_CrossProcessRefresh
+// with two real processes on one folder, 50 rounds each, the vendor
+// rotating the refresh token on every use: none fails.
+func TestHardening11_4_TwoProcesses(t *testing.T) {
+	srv := newTokenServer(t)
+	srv.srv.Close()
+	srv.srv = httptest.NewServer(http.HandlerFunc(srv.serve)) // plain http on loopback: the children have no TLS roots
+	srv.rotate = true
+	dir := t.TempDir()
+	key, keyText := fixedKey(t, 3)
+	m := mustManager(t, mustFileStore(t, dir), mustKeyring(t, key))
+	id, err := m.Store(testCtx(t), oauthCred("p", srv.URL()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const rounds = "50"
+	var cmds []*exec.Cmd
+	var outs, errOuts []*bytes.Buffer
+	for i := 0; i < 2; i++ {
+		cmd := child(t, "refresh", dir, keyText, "", rounds)
+		cmd.Env = append(cmd.Env, childID+"="+id)
+		var out, errOut bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errOut
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		cmds, outs, errOuts = append(cmds, cmd), append(outs, &out), append(errOuts, &errOut)
+	}
+	for i, cmd := range cmds {
+		if err := cmd.Wait(); err != nil {
+			t.Fatalf("child %d: %v\n%s", i, err, errOuts[i])
+		}
+		var n int
+		if _, err := fmt.Sscanf(strings.TrimSpace(outs[i].String()), "FAILED %d", &n); err != nil {
+			t.Fatalf("child %d printed %q", i, outs[i])
+		}
+		if n > 0 {
+			t.Errorf("child %d: %d of %s rounds failed; first: %.300s", i, n, rounds, errOuts[i])
+		}
 	}
 }
 

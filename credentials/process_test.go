@@ -16,6 +16,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xlr8/connectors/internal/transport"
 )
 
 const (
@@ -24,6 +26,7 @@ const (
 	childKey    = "XLR8_CREDENTIALS_TEST_KEY"
 	childNewKey = "XLR8_CREDENTIALS_TEST_NEW_KEY"
 	childArg    = "XLR8_CREDENTIALS_TEST_ARG"
+	childID     = "XLR8_CREDENTIALS_TEST_ID"
 	pausedLine  = "PAUSED"
 )
 
@@ -74,7 +77,8 @@ func runChild(mode string) error {
 	if err != nil {
 		return err
 	}
-	m, err := NewManager(s, ring)
+	m, err := NewManager(s, ring, WithAllowInsecureLoopback(),
+		WithRetry(transport.RetryPolicy{MaxAttempts: 2, MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond}))
 	if err != nil {
 		return err
 	}
@@ -108,6 +112,25 @@ func runChild(mode string) error {
 		c.Secrets[KeyPassword] = "SECRET-password-second-version"
 		_, err := m.Store(ctx, c)
 		return err
+	case "refresh":
+		// arg rounds of: take the token, have it rejected (a 401), take a
+		// token again, racing the other child; print the failures.
+		n, _ := strconv.Atoi(arg)
+		ts := m.TokenSource(ctx, os.Getenv(childID)).(*TokenSource)
+		failed := 0
+		for i := 0; i < n; i++ {
+			tok, err := ts.TokenContext(ctx)
+			if err == nil {
+				ts.Invalidate(tok)
+				_, err = ts.TokenContext(ctx)
+			}
+			if err != nil {
+				failed++
+				fmt.Fprintln(os.Stderr, "round", i, err)
+			}
+		}
+		fmt.Println("FAILED", failed)
+		return nil
 	case "pause-rekey":
 		// Rekey to the new key, pausing in the middle of write number arg.
 		n, _ := strconv.Atoi(arg)

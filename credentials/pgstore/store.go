@@ -242,19 +242,13 @@ func (s *Store) Update(ctx context.Context, id string, fn func(*credentials.Reco
 				return err // never build on a record that cannot be read
 			}
 		}
-		next, err := fn(cur.Clone())
+		next, err := credentials.ApplyUpdate(id, cur, fn)
 		if err != nil {
 			return err
 		}
 		if next == nil {
 			out = cur
 			return nil
-		}
-		next = next.Clone()
-		next.ID = id
-		next.Revision = 1
-		if cur != nil {
-			next.Revision = cur.Revision + 1
 		}
 		data, err := next.MarshalJSON()
 		if err != nil {
