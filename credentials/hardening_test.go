@@ -287,6 +287,31 @@ func TestHardening11_18_Rollback(t *testing.T) {
 		}
 	}
 
+	// Not a rollback: another process deletes the credential and stores it
+	// again under the same id, its revisions starting over.
+	dir4 := t.TempDir()
+	a := mustManager(t, mustFileStore(t, dir4), ring)
+	b := mustManager(t, mustFileStore(t, dir4), ring)
+	c4 := basicCred("p")
+	c4.ID = "reused-id"
+	for i := 0; i < 3; i++ {
+		if _, err := a.Store(ctx, c4); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.Get(ctx, c4.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := a.Delete(ctx, c4.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Store(ctx, c4); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Get(ctx, c4.ID); err != nil {
+		t.Fatalf("after delete and store again elsewhere: %v", err)
+	}
+
 	// The revision is authenticated: renumbering a record (checksum fixed)
 	// fails authentication.
 	dir3 := t.TempDir()

@@ -17,10 +17,11 @@
 //     and writes revision+1. A killed writer's transaction is rolled back
 //     by the server: nothing is lost and nothing is half written.
 //   - No rollback: the highest revision written per id is kept in a table
-//     of its own (<table>_revisions) and in memory; a row older than
-//     either (put back from a backup) is refused with an error wrapping
-//     credentials.ErrRollback, and Update will not build on it. Restoring
-//     the whole database cannot be told from the real thing.
+//     of its own (<table>_revisions), written in the same transaction; a
+//     row older than it (put back from a backup) is refused, by every
+//     process, with an error wrapping credentials.ErrRollback, and Update
+//     will not build on it. Restoring the whole database cannot be told
+//     from the real thing.
 //   - Refresh serialised across machines: Store implements
 //     credentials.RefreshLocker with a session advisory lock
 //     (pg_advisory_lock) per credential, held by the Manager around its

@@ -57,7 +57,7 @@ func namespace(table string) int32 {
 }
 
 type queries struct {
-	get, list, upsert, upsertRev, del, delRev string
+	get, list, upsert, upsertRev, setRev, del, delRev string
 }
 
 func newQueries(t string) queries {
@@ -70,6 +70,8 @@ func newQueries(t string) queries {
 			revision = EXCLUDED.revision, updated_at = now()`,
 		upsertRev: `INSERT INTO ` + t + `_revisions (id, revision) VALUES ($1, $2)
 			ON CONFLICT (id) DO UPDATE SET revision = GREATEST(` + t + `_revisions.revision, EXCLUDED.revision)`,
+		setRev: `INSERT INTO ` + t + `_revisions (id, revision) VALUES ($1, $2)
+			ON CONFLICT (id) DO UPDATE SET revision = EXCLUDED.revision`,
 		del:    `DELETE FROM ` + t + ` WHERE id = $1`,
 		delRev: `DELETE FROM ` + t + `_revisions WHERE id = $1`,
 	}

@@ -26,7 +26,6 @@ type Store struct {
 	ns     int32 // advisory lock namespace of the table (see lockKeys)
 	q      queries
 	mu     sync.Mutex
-	seen   map[string]uint64 // highest revision served or written, per id
 	closed bool
 
 	// midWrite, when set (tests), runs inside Update's transaction after
@@ -89,7 +88,7 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts ...Option) (*Store, error
 		return nil, errs.New(errs.CodeInvalidArgument,
 			"credentials pgstore: the table name must be a lower-case SQL identifier of at most 48 characters")
 	}
-	s := &Store{pool: pool, table: c.table, ns: namespace(c.table), q: newQueries(c.table), seen: map[string]uint64{}}
+	s := &Store{pool: pool, table: c.table, ns: namespace(c.table), q: newQueries(c.table)}
 	if err := s.migrate(ctx); err != nil {
 		return nil, err
 	}
@@ -123,7 +122,6 @@ func (s *Store) Get(ctx context.Context, id string) (*credentials.Record, error)
 	if err := s.checkOpen(ctx); err != nil {
 		return nil, err
 	}
-	seen := s.highest(id)
 	var body []byte
 	var rev, known int64
 	err := s.pool.QueryRow(ctx, s.q.get, id).Scan(&body, &rev, &known)
@@ -133,7 +131,7 @@ func (s *Store) Get(ctx context.Context, id string) (*credentials.Record, error)
 	if err != nil {
 		return nil, pgErr(err, "reading "+quote(id))
 	}
-	return s.decode(id, body, rev, max(seen, uint64(known)))
+	return s.decode(id, body, rev, uint64(known))
 }
 
 // decode parses a row's record and checks it against its revision column
@@ -151,25 +149,10 @@ func (s *Store) decode(id string, body []byte, rev int64, known uint64) (*creden
 	}
 	if rec.Revision < known {
 		return nil, &errs.Error{Code: errs.CodeInternal, Err: credentials.ErrRollback,
-			Message: fmt.Sprintf("credential %s: the row holds revision %d, older than revision %d already written or served (restored from a backup?); delete it and store the credential again",
+			Message: fmt.Sprintf("credential %s: the row holds revision %d, older than revision %d already written (restored from a backup?); delete it and store the credential again",
 				quote(id), rec.Revision, known)}
 	}
-	s.observe(id, rec.Revision)
 	return rec, nil
-}
-
-func (s *Store) highest(id string) uint64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.seen[id]
-}
-
-func (s *Store) observe(id string, rev uint64) {
-	s.mu.Lock()
-	if rev > s.seen[id] {
-		s.seen[id] = rev
-	}
-	s.mu.Unlock()
 }
 
 // List returns the records of a project ("" for all), sorted by id. A row
@@ -192,7 +175,7 @@ func (s *Store) List(ctx context.Context, projectID string) ([]*credentials.Reco
 		if err := rows.Scan(&id, &body, &rev, &known); err != nil {
 			return nil, pgErr(err, "listing")
 		}
-		rec, err := s.decode(id, body, rev, max(s.highest(id), uint64(known)))
+		rec, err := s.decode(id, body, rev, uint64(known))
 		if err != nil {
 			bad = append(bad, id)
 			continue
@@ -238,7 +221,7 @@ func (s *Store) Update(ctx context.Context, id string, fn func(*credentials.Reco
 		case err != nil:
 			return pgErr(err, "reading "+quote(id))
 		default:
-			if cur, err = s.decode(id, body, rev, max(s.highest(id), uint64(known))); err != nil {
+			if cur, err = s.decode(id, body, rev, uint64(known)); err != nil {
 				return err // never build on a record that cannot be read
 			}
 		}
@@ -257,7 +240,11 @@ func (s *Store) Update(ctx context.Context, id string, fn func(*credentials.Reco
 		if _, err := tx.Exec(ctx, s.q.upsert, id, next.ProjectID, data, int64(next.Revision)); err != nil {
 			return pgErr(err, "writing "+quote(id))
 		}
-		if _, err := tx.Exec(ctx, s.q.upsertRev, id, int64(next.Revision)); err != nil {
+		revQuery := s.q.upsertRev
+		if cur == nil {
+			revQuery = s.q.setRev // a new record: no row to roll back to, a stale revision row goes
+		}
+		if _, err := tx.Exec(ctx, revQuery, id, int64(next.Revision)); err != nil {
 			return pgErr(err, "writing the revision of "+quote(id))
 		}
 		if s.midWrite != nil {
@@ -268,9 +255,6 @@ func (s *Store) Update(ctx context.Context, id string, fn func(*credentials.Reco
 	})
 	if err != nil {
 		return nil, txErr(err, "updating "+quote(id))
-	}
-	if out != nil {
-		s.observe(id, out.Revision)
 	}
 	return out, nil
 }
@@ -299,9 +283,6 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 	if err != nil {
 		return txErr(err, "deleting "+quote(id))
 	}
-	s.mu.Lock()
-	delete(s.seen, id)
-	s.mu.Unlock()
 	return nil
 }
 

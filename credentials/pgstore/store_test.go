@@ -110,10 +110,13 @@ func TestStoreContract(t *testing.T) {
 	}
 	_, err = m2.Get(ctx, id)
 	wantCode(t, err, errs.CodeNotFound, nil)
-	// The id is free again after Delete.
+	// The id is free again after Delete, for every process.
 	c.ID = id
 	if _, err := m.Store(ctx, c); err != nil {
 		t.Fatal(err)
+	}
+	if _, err := m2.Get(ctx, id); err != nil {
+		t.Fatalf("the other process after delete and store again: %v", err)
 	}
 	// A table name that is not an identifier is refused before any SQL.
 	_, err = Open(ctx, conn, WithTable("x; DROP TABLE y"))
