@@ -21,7 +21,8 @@ import (
 // credentials.RefreshLocker.
 type Store struct {
 	pool   *pgxpool.Pool
-	owned  bool // the pool was opened by Open and is closed by Close
+	locks  *pgxpool.Pool // the refresh locks' connections, apart from pool's (see LockRefresh)
+	owned  bool          // the pool was opened by Open and is closed by Close
 	table  string
 	ns     int32 // advisory lock namespace of the table (see lockKeys)
 	q      queries
@@ -41,12 +42,26 @@ var (
 // Option configures a Store.
 type Option func(*config)
 
-type config struct{ table string }
+type config struct {
+	table     string
+	lockConns int32
+}
 
 // WithTable sets the table name (default xlr8_credentials): a lower-case
 // SQL identifier of at most 48 characters. The store also creates
 // <table>_revisions and <table>_schema.
 func WithTable(name string) Option { return func(c *config) { c.table = name } }
+
+// WithRefreshConnections sets how many connections may hold refresh locks
+// at once (default 4): a pool of their own, so that a refresh holding its
+// lock can always get a connection for its write. Refreshes beyond it wait.
+func WithRefreshConnections(n int) Option {
+	return func(c *config) {
+		if n > 0 && n < 1<<15 {
+			c.lockConns = int32(n)
+		}
+	}
+}
 
 var identRE = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,47}$`)
 
@@ -78,7 +93,7 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts ...Option) (*Store, error
 	if pool == nil {
 		return nil, errs.New(errs.CodeInvalidArgument, "credentials pgstore: the pool is nil")
 	}
-	c := config{table: "xlr8_credentials"}
+	c := config{table: "xlr8_credentials", lockConns: 4}
 	for _, o := range opts {
 		if o != nil {
 			o(&c)
@@ -92,6 +107,13 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts ...Option) (*Store, error
 	if err := s.migrate(ctx); err != nil {
 		return nil, err
 	}
+	lc := pool.Config() // a copy
+	lc.MaxConns, lc.MinConns = c.lockConns, 0
+	locks, err := pgxpool.NewWithConfig(ctx, lc)
+	if err != nil {
+		return nil, pgErr(err, "opening the refresh lock connections")
+	}
+	s.locks = locks
 	return s, nil
 }
 
@@ -100,6 +122,7 @@ func (s *Store) Close() {
 	s.mu.Lock()
 	s.closed = true
 	s.mu.Unlock()
+	s.locks.Close()
 	if s.owned {
 		s.pool.Close()
 	}
@@ -287,15 +310,17 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 }
 
 // LockRefresh runs fn holding the credential's refresh lock: a session
-// advisory lock on a connection taken from the pool for the duration, so
-// that every process and machine on the database waits for it; the
-// server releases it if the holder's connection dies. It is not the lock
-// Update takes, so fn may call Update.
+// advisory lock on a connection held for the duration, so that every
+// process and machine on the database waits for it; the server releases it
+// if the holder's connection dies. It is not the lock Update takes, so fn
+// may call Update. The connection comes from a small pool of its own
+// (WithRefreshConnections): many refreshes holding their locks can never
+// take every connection their writes need.
 func (s *Store) LockRefresh(ctx context.Context, id string, fn func(ctx context.Context) error) error {
 	if err := s.checkOpen(ctx); err != nil {
 		return err
 	}
-	conn, err := s.pool.Acquire(ctx)
+	conn, err := s.locks.Acquire(ctx)
 	if err != nil {
 		return pgErr(err, "taking a connection for the refresh lock of "+quote(id))
 	}

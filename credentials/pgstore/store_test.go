@@ -183,3 +183,40 @@ func TestRollbackRefused(t *testing.T) {
 	_, err = manager(t, open(t, conn), key).Get(ctx, id2)
 	wantCode(t, err, errs.CodeInternal, credentials.ErrTampered)
 }
+
+// TestManyRefreshLocks: more credentials refreshing at once than the pool
+// has connections, each holding its refresh lock while it writes: the
+// locks' own connections keep the writes from starving.
+func TestManyRefreshLocks(t *testing.T) {
+	ctx := testCtx(t)
+	s := open(t, database(t))
+	key, _ := credentials.GenerateKey()
+	m := manager(t, s, key)
+	const n = 24
+	ids := make([]string, n)
+	for i := range ids {
+		id, err := m.Store(ctx, basic("SECRET-pw"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[i] = id
+	}
+	errc := make(chan error, n)
+	for _, id := range ids {
+		go func() {
+			errc <- s.LockRefresh(ctx, id, func(ctx context.Context) error {
+				time.Sleep(20 * time.Millisecond) // the token endpoint
+				_, err := s.Update(ctx, id, func(cur *credentials.Record) (*credentials.Record, error) {
+					cur.LastUsed = time.Now()
+					return cur, nil
+				})
+				return err
+			})
+		}()
+	}
+	for range ids {
+		if err := <-errc; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
