@@ -8,7 +8,10 @@ package pgstore
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/xlr8/connectors/credentials"
 )
@@ -40,6 +43,16 @@ func BenchmarkManagerGet(b *testing.B) {
 				b.Fatal(err)
 			}
 			ids = append(ids, id)
+		}
+		if fs, ok := s.(*credentials.FileStore); ok {
+			// Steady state: files written long before they are read (the
+			// file store checks a just-written file against its bytes).
+			old := time.Now().Add(-time.Hour)
+			for _, id := range ids {
+				if err := os.Chtimes(filepath.Join(fs.Dir(), id+".json"), old, old); err != nil {
+					b.Fatal(err)
+				}
+			}
 		}
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
