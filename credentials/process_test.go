@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xlr8/connectors/internal/credtest"
 	"github.com/xlr8/connectors/internal/transport"
 )
 
@@ -113,22 +114,10 @@ func runChild(mode string) error {
 		_, err := m.Store(ctx, c)
 		return err
 	case "refresh":
-		// arg rounds of: take the token, have it rejected (a 401), take a
-		// token again, racing the other child; print the failures.
+		// Rounds of a rejected token and a new one, racing the other child.
 		n, _ := strconv.Atoi(arg)
 		ts := m.TokenSource(ctx, os.Getenv(childID)).(*TokenSource)
-		failed := 0
-		for i := 0; i < n; i++ {
-			tok, err := ts.TokenContext(ctx)
-			if err == nil {
-				ts.Invalidate(tok)
-				_, err = ts.TokenContext(ctx)
-			}
-			if err != nil {
-				failed++
-				fmt.Fprintln(os.Stderr, "round", i, err)
-			}
-		}
+		failed := credtest.RefreshRounds(ctx, ts, n, os.Stderr)
 		fmt.Println("FAILED", failed)
 		return nil
 	case "pause-rekey":

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/xlr8/connectors/credentials"
+	"github.com/xlr8/connectors/internal/credtest"
 	"github.com/xlr8/connectors/internal/transport"
 )
 
@@ -58,22 +59,10 @@ func runChild(mode string) error {
 	id := os.Getenv(childID)
 	switch mode {
 	case "refresh":
-		// arg rounds of: take the token, have it rejected (a 401), take a
-		// token again, racing the other child; print the failures.
+		// Rounds of a rejected token and a new one, racing the other child.
 		n, _ := strconv.Atoi(os.Getenv(childArg))
 		ts := m.TokenSource(ctx, id).(*credentials.TokenSource)
-		failed := 0
-		for i := 0; i < n; i++ {
-			tok, err := ts.TokenContext(ctx)
-			if err == nil {
-				ts.Invalidate(tok)
-				_, err = ts.TokenContext(ctx)
-			}
-			if err != nil {
-				failed++
-				fmt.Fprintln(os.Stderr, "round", i, err)
-			}
-		}
+		failed := credtest.RefreshRounds(ctx, ts, n, os.Stderr)
 		fmt.Println("FAILED", failed)
 		return nil
 	case "pause-write":
