@@ -118,16 +118,23 @@
 // auth type, status, timestamps) in the clear, so that List needs no key,
 // and its secrets (with the last OAuth token) in a sealed envelope:
 //
-//	"XC" | version 0x01 | key id length | key id | 12-byte nonce | AES-256-GCM ciphertext and tag
+//	"XC" | version 0x02 | key id length | key id | 8-byte key check | 12-byte nonce | AES-256-GCM ciphertext and tag
 //
 // The nonce is fresh from crypto/rand for every seal. The additional data
 // authenticated with the ciphertext is the envelope header followed by the
 // record's metadata, each field length-prefixed: the id, project, product,
 // instance URL, auth type, status, created, updated, expires and last-used
-// times. A ciphertext moved onto another credential, or a record whose
-// bound metadata was edited (say, an instance URL pointed elsewhere or an
-// expiry pushed back), fails to open with ErrTampered. Listed metadata is
-// not checked (nothing is opened for a listing); Get checks it.
+// times, and the record's revision. A ciphertext moved onto another
+// credential or another revision of the same one, or a record whose bound
+// metadata was edited (say, an instance URL pointed elsewhere or an expiry
+// pushed back), fails to open with ErrTampered. The key check (the first
+// bytes of AES of a zero block under the key) tells a different key that
+// reuses the id from tampering: ErrWrongKey. The payload is a compact
+// length-prefixed encoding (see payload.go), so opening costs one
+// decryption and no JSON. Version 1 envelopes (no key check, no revision,
+// a JSON payload) are still read and are rewritten as version 2 by the next
+// write. Listed metadata is not checked (nothing is opened for a listing);
+// Get checks it.
 //
 // # Keys
 //
@@ -155,7 +162,20 @@
 // INTERNAL, naming the file), never overwritten, and can be removed with
 // Manager.Delete. Fields a newer library version added to a record are
 // kept verbatim through every read-modify-write. On systems without flock
-// OpenFileStore returns UNSUPPORTED rather than risk lost writes.
+// OpenFileStore returns UNSUPPORTED rather than risk lost writes. Get
+// costs one stat while a record's file is unchanged.
+//
+// No rollback: a store that can tell refuses a record older than one it
+// has written or served (ErrRollback, INTERNAL), so that restoring an old
+// record file brings back neither a retired refresh token nor a revoked
+// credential. FileStore keeps each record's revision in a file beside it
+// and the highest revision served in memory; credentials/pgstore keeps it
+// in a table of its own.
+//
+// A store shared by several processes or machines can also serialise OAuth
+// refreshes (RefreshLocker): FileStore with a per-credential flock,
+// MemoryStore with a lock, credentials/pgstore with a PostgreSQL advisory
+// lock. ApplyUpdate is the revision rule every Store's Update follows.
 //
 // Credential ids are 1 to 128 of A-Z a-z 0-9 . _ - (not starting with a
 // dot or a dash); Store generates "cred_" and 24 hex digits when the id is
@@ -163,7 +183,8 @@
 //
 // # Lifecycle and errors
 //
-// Store validates the fields for the auth type and sets created_at and
+// Store validates the fields for the product and auth type (refusing an
+// instance URL with user info, a query or a fragment) and sets created_at and
 // status (active). Get opens a credential; a revoked one is ErrRevoked, one
 // past its expires_at ErrExpired (both UNAUTHENTICATED, and Get returns no
 // credential). List shows metadata only, with the status as of now. Revoke
@@ -174,7 +195,7 @@
 // synced write per use; the TokenSource calls it on every token it hands
 // out. Every error is a *connectors.Error (internal/errs) with a code; the
 // causes ErrRevoked, ErrExpired, ErrNoKey, ErrBadKey, ErrWrongKey,
-// ErrTampered and ErrCorrupt tell them apart with errors.Is.
+// ErrTampered, ErrCorrupt and ErrRollback tell them apart with errors.Is.
 //
 // # Rotation
 //
@@ -195,9 +216,14 @@
 // under the folder's lock, re-reading the record first, so concurrent
 // writers lose nothing. Readers take no lock. Within a Manager, all
 // TokenSources of one credential share one token cache, so concurrent
-// callers share one refresh. Across processes, a refresh that the vendor
-// rejects because another process has just rotated the refresh token
-// picks up that process's stored token instead of failing. Tokens already
+// callers share one refresh. Across processes, over a store that is a
+// RefreshLocker, the read-refresh-write runs under the credential's refresh
+// lock: of two processes whose token is rejected at once, one refreshes
+// and the other uses its token (none gets invalid_grant even when the
+// vendor rotates the refresh token on every use). Over another store, a
+// refresh that the vendor rejects because another process has just rotated
+// the refresh token picks up that process's stored token instead of
+// failing. Tokens already
 // handed to a connector stay usable at the vendor until they expire, even
 // after Revoke: revoke the grant at the vendor too.
 package credentials

@@ -47,14 +47,14 @@ import (
 // if missing.
 //
 // Rollback: next to each record the store keeps its revision in a small
-// file (.<id>.rev, written with the record, before the folder is synced),
-// and remembers in memory the highest revision it has served. A record
-// file older than either (restored from a backup) is refused with an
-// INTERNAL error wrapping ErrRollback, and Update will not build on it: a
-// retired refresh token or a revoked credential does not come back.
-// Restoring the whole folder, revision files included, cannot be told
-// from the real thing. Delete removes a record's revision file too, so
-// that its id can be reused.
+// file (.<id>.rev, written with the record, before the folder is synced).
+// A record file older than it (restored from a backup) is refused, by
+// every process, with an INTERNAL error wrapping ErrRollback, and Update
+// will not build on it: a retired refresh token or a revoked credential
+// does not come back. Restoring the revision files too cannot be told from
+// the real thing. Delete removes a record's revision file as well, so that
+// its id can be reused (by any process: no process keeps a revision in
+// memory that a Delete elsewhere would make stale).
 //
 // FileStore implements RefreshLocker with a per-credential lock file
 // (.<id>.refresh, flock): refreshes of one credential are serialised
@@ -66,7 +66,6 @@ type FileStore struct {
 
 	cmu   sync.RWMutex
 	cache map[string]cachedRecord
-	seen  map[string]uint64 // highest revision served or written, per id
 
 	// midWrite, when set (tests), runs after half of a record file is
 	// written, before it is synced and renamed into place.
@@ -118,7 +117,7 @@ func OpenFileStore(dir string) (*FileStore, error) {
 	if err != nil {
 		return nil, fsErr(err, "opening lock file in %s", dir)
 	}
-	s := &FileStore{dir: dir, lock: lf, cache: map[string]cachedRecord{}, seen: map[string]uint64{}}
+	s := &FileStore{dir: dir, lock: lf, cache: map[string]cachedRecord{}}
 	// Temporary files left by a process that died mid-write: no writer is
 	// running while we hold the lock, so every one of them is abandoned.
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -197,14 +196,13 @@ func (s *FileStore) read(id string) (*Record, error) {
 	p := s.path(id)
 	s.cmu.RLock()
 	c, cached := s.cache[id]
-	seen := s.seen[id] // before the file: a write renames first, then records
 	s.cmu.RUnlock()
 	if cached && c.trusted {
 		if fi, err := os.Stat(p); err == nil && sameFile(fi, c.info) {
 			return c.rec, nil
 		}
 	}
-	known := max(seen, s.readRevision(id)) // the revision file before the record, as written after it
+	known := s.readRevision(id) // before the record file: a write renames the record first, then the revision file
 	f, err := os.Open(p)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -229,15 +227,12 @@ func (s *FileStore) read(id string) (*Record, error) {
 	}
 	if rec.Revision < known {
 		return nil, newErr(errs.CodeInternal, ErrRollback,
-			"credential file %s holds revision %d, older than revision %d already written or served (restored from a backup?); Delete it and store the credential again",
+			"credential file %s holds revision %d, older than revision %d already written (restored from a backup?); Delete it and store the credential again",
 			p, rec.Revision, known)
 	}
 	trusted := fi.ModTime().Before(time.Now().Add(-racyWindow))
 	s.cmu.Lock()
 	s.cache[id] = cachedRecord{info: fi, raw: raw, rec: rec, trusted: trusted}
-	if rec.Revision > s.seen[id] {
-		s.seen[id] = rec.Revision
-	}
 	s.cmu.Unlock()
 	return rec, nil
 }
@@ -422,19 +417,13 @@ func (s *FileStore) Update(ctx context.Context, id string, fn func(*Record) (*Re
 		if err != nil && errs.CodeOf(err) != errs.CodeNotFound {
 			return err
 		}
-		next, err := fn(cur.Clone())
+		next, err := ApplyUpdate(id, cur, fn)
 		if err != nil {
 			return err
 		}
 		if next == nil {
 			out = cur
 			return nil
-		}
-		next = next.Clone()
-		next.ID = id
-		next.Revision = 1
-		if cur != nil {
-			next.Revision = cur.Revision + 1
 		}
 		if err := s.write(id, next); err != nil {
 			return err
@@ -509,9 +498,6 @@ func (s *FileStore) write(id string, rec *Record) error {
 	} else {
 		delete(s.cache, id)
 	}
-	if rec.Revision > s.seen[id] {
-		s.seen[id] = rec.Revision
-	}
 	s.cmu.Unlock()
 	return s.syncDir()
 }
@@ -546,7 +532,6 @@ func (s *FileStore) Delete(ctx context.Context, id string) error {
 		}
 		s.cmu.Lock()
 		delete(s.cache, id)
-		delete(s.seen, id)
 		s.cmu.Unlock()
 		return s.syncDir()
 	})

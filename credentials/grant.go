@@ -141,40 +141,62 @@ func RefreshTokenGrant(cred *Credential, client *transport.Client, opts ...Grant
 	if err != nil {
 		return nil, err
 	}
-	g := &refreshGrant{client: client, tokenURL: u.String(), clientID: cred.Get(KeyClientID),
-		clientSecret: cred.Get(KeyClientSecret), scope: cred.Get(KeyScope), refresh: cred.Get(KeyRefreshToken)}
-	return g.fetch, nil
+	g := &refreshGrant{client: client, tokenURL: u.String(), base: clientForm(cred, ""), refresh: cred.Get(KeyRefreshToken)}
+	return func(ctx context.Context) (*oauth2.Token, error) { return g.refreshWith(ctx, g.current()) }, nil
 }
 
+// clientForm is the client part of a token request: client_id, and
+// client_secret, scope and auth_chain when there are.
+func clientForm(cred *Credential, authChain string) url.Values {
+	f := url.Values{"client_id": {cred.Get(KeyClientID)}}
+	if s := cred.Get(KeyClientSecret); s != "" {
+		f.Set("client_secret", s)
+	}
+	if s := cred.Get(KeyScope); s != "" {
+		f.Set("scope", s)
+	}
+	if authChain != "" {
+		f.Set("auth_chain", authChain)
+	}
+	return f
+}
+
+// refreshGrant spends a refresh token, following its rotation: when the
+// endpoint returns a new refresh token, that one is used from then on.
 type refreshGrant struct {
-	client                           *transport.Client
-	tokenURL, clientID, clientSecret string
-	scope                            string
-	mu                               sync.Mutex
-	refresh                          string
+	client   *transport.Client
+	tokenURL string
+	base     url.Values // the client fields sent with every request
+	header   http.Header
+	mu       sync.Mutex
+	refresh  string
 }
 
-func (g *refreshGrant) fetch(ctx context.Context) (*oauth2.Token, error) {
+func (g *refreshGrant) current() string {
 	g.mu.Lock()
-	rt := g.refresh
+	defer g.mu.Unlock()
+	return g.refresh
+}
+
+// replace swaps the refresh token in use, unless another call already did.
+func (g *refreshGrant) replace(old, next string) {
+	g.mu.Lock()
+	if g.refresh == old {
+		g.refresh = next
+	}
 	g.mu.Unlock()
-	form := url.Values{"grant_type": {GrantRefreshToken}, "refresh_token": {rt}, "client_id": {g.clientID}}
-	if g.clientSecret != "" {
-		form.Set("client_secret", g.clientSecret)
-	}
-	if g.scope != "" {
-		form.Set("scope", g.scope)
-	}
-	tok, err := g.client.FetchToken(ctx, g.tokenURL, form, nil)
+}
+
+func (g *refreshGrant) refreshWith(ctx context.Context, rt string) (*oauth2.Token, error) {
+	form := cloneValues(g.base)
+	form.Set("grant_type", GrantRefreshToken)
+	form.Set("refresh_token", rt)
+	tok, err := g.client.FetchToken(ctx, g.tokenURL, form, g.header)
 	if err != nil {
 		return nil, err
 	}
 	if tok.RefreshToken != "" && tok.RefreshToken != rt {
-		g.mu.Lock()
-		if g.refresh == rt {
-			g.refresh = tok.RefreshToken
-		}
-		g.mu.Unlock()
+		g.replace(rt, tok.RefreshToken)
 	}
 	return tok, nil
 }
@@ -194,17 +216,9 @@ func PasswordGrant(cred *Credential, client *transport.Client, opts ...GrantOpti
 	if err != nil {
 		return nil, err
 	}
-	g := &passwordGrant{client: client, tokenURL: u.String(), username: cred.Get(KeyUsername), password: cred.Get(KeyPassword),
-		base: url.Values{"client_id": {cred.Get(KeyClientID)}}, refresh: cred.Get(KeyRefreshToken)}
-	if s := cred.Get(KeyClientSecret); s != "" {
-		g.base.Set("client_secret", s)
-	}
-	if ac := cred.value(pa, KeyAuthChain); ac != "" {
-		g.base.Set("auth_chain", ac)
-	}
-	if s := cred.Get(KeyScope); s != "" {
-		g.base.Set("scope", s)
-	}
+	g := &passwordGrant{username: cred.Get(KeyUsername), password: cred.Get(KeyPassword),
+		refreshGrant: refreshGrant{client: client, tokenURL: u.String(), base: clientForm(cred, cred.value(pa, KeyAuthChain)),
+			refresh: cred.Get(KeyRefreshToken)}}
 	if k := cred.Get(KeyAppKey); k != "" {
 		g.header = http.Header{"Appkey": {k}}
 	}
@@ -212,23 +226,13 @@ func PasswordGrant(cred *Credential, client *transport.Client, opts ...GrantOpti
 }
 
 type passwordGrant struct {
-	client                       *transport.Client
-	tokenURL, username, password string
-	base                         url.Values
-	header                       http.Header
-	mu                           sync.Mutex
-	refresh                      string
+	refreshGrant
+	username, password string
 }
 
 func (g *passwordGrant) fetch(ctx context.Context) (*oauth2.Token, error) {
-	g.mu.Lock()
-	rt := g.refresh
-	g.mu.Unlock()
-	if rt != "" {
-		form := cloneValues(g.base)
-		form.Set("grant_type", GrantRefreshToken)
-		form.Set("refresh_token", rt)
-		tok, err := g.client.FetchToken(ctx, g.tokenURL, form, g.header)
+	if rt := g.current(); rt != "" {
+		tok, err := g.refreshWith(ctx, rt)
 		if err == nil {
 			if tok.RefreshToken == "" {
 				tok.RefreshToken = rt // WFM's refresh returns none: the old one stays good
@@ -238,11 +242,7 @@ func (g *passwordGrant) fetch(ctx context.Context) (*oauth2.Token, error) {
 		if errs.CodeOf(err) != errs.CodeUnauthenticated || ctx.Err() != nil {
 			return nil, err
 		}
-		g.mu.Lock()
-		if g.refresh == rt {
-			g.refresh = ""
-		}
-		g.mu.Unlock()
+		g.replace(rt, "") // expired (WFM's last seven days): log in again
 	}
 	form := cloneValues(g.base)
 	form.Set("grant_type", GrantPassword)
@@ -253,9 +253,7 @@ func (g *passwordGrant) fetch(ctx context.Context) (*oauth2.Token, error) {
 		return nil, err
 	}
 	if tok.RefreshToken != "" {
-		g.mu.Lock()
-		g.refresh = tok.RefreshToken
-		g.mu.Unlock()
+		g.replace(g.current(), tok.RefreshToken)
 	}
 	return tok, nil
 }
@@ -268,11 +266,8 @@ func ClientCredentialsGrant(cred *Credential, client *transport.Client, opts ...
 	if err != nil {
 		return nil, err
 	}
-	form := url.Values{"grant_type": {GrantClientCredentials}, "client_id": {cred.Get(KeyClientID)},
-		"client_secret": {cred.Get(KeyClientSecret)}}
-	if s := cred.Get(KeyScope); s != "" {
-		form.Set("scope", s)
-	}
+	form := clientForm(cred, "")
+	form.Set("grant_type", GrantClientCredentials)
 	tokenURL := u.String()
 	return func(ctx context.Context) (*oauth2.Token, error) {
 		return client.FetchToken(ctx, tokenURL, cloneValues(form), nil)

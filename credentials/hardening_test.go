@@ -3,7 +3,11 @@ package credentials
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
+	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -125,6 +129,48 @@ func TestHardening11_4_CrossProcessRefresh(t *testing.T) {
 	}
 }
 
+// TestHardening11_4_TwoProcesses: the same as TestHardening11_4_CrossProcessRefresh
+// with two real processes on one folder, 50 rounds each, the vendor
+// rotating the refresh token on every use: none fails.
+func TestHardening11_4_TwoProcesses(t *testing.T) {
+	srv := newTokenServer(t)
+	srv.srv.Close()
+	srv.srv = httptest.NewServer(http.HandlerFunc(srv.serve)) // plain http on loopback: the children have no TLS roots
+	srv.rotate = true
+	dir := t.TempDir()
+	key, keyText := fixedKey(t, 3)
+	m := mustManager(t, mustFileStore(t, dir), mustKeyring(t, key))
+	id, err := m.Store(testCtx(t), oauthCred("p", srv.URL()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const rounds = "50"
+	var cmds []*exec.Cmd
+	var outs, errOuts []*bytes.Buffer
+	for i := 0; i < 2; i++ {
+		cmd := child(t, "refresh", dir, keyText, "", rounds)
+		cmd.Env = append(cmd.Env, childID+"="+id)
+		var out, errOut bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errOut
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		cmds, outs, errOuts = append(cmds, cmd), append(outs, &out), append(errOuts, &errOut)
+	}
+	for i, cmd := range cmds {
+		if err := cmd.Wait(); err != nil {
+			t.Fatalf("child %d: %v\n%s", i, err, errOuts[i])
+		}
+		var n int
+		if _, err := fmt.Sscanf(strings.TrimSpace(outs[i].String()), "FAILED %d", &n); err != nil {
+			t.Fatalf("child %d printed %q", i, outs[i])
+		}
+		if n > 0 {
+			t.Errorf("child %d: %d of %s rounds failed; first: %.300s", i, n, rounds, errOuts[i])
+		}
+	}
+}
+
 // TestHardening11_11_InstanceURLSecrets: an instance_url carrying a password
 // or a token is refused at Store, and the error does not quote it.
 func TestHardening11_11_InstanceURLSecrets(t *testing.T) {
@@ -239,6 +285,31 @@ func TestHardening11_18_Rollback(t *testing.T) {
 		if c, err := mm.Get(ctx, id2); err == nil {
 			t.Errorf("%s: a revoked credential came back as %s", what, c.Status)
 		}
+	}
+
+	// Not a rollback: another process deletes the credential and stores it
+	// again under the same id, its revisions starting over.
+	dir4 := t.TempDir()
+	a := mustManager(t, mustFileStore(t, dir4), ring)
+	b := mustManager(t, mustFileStore(t, dir4), ring)
+	c4 := basicCred("p")
+	c4.ID = "reused-id"
+	for i := 0; i < 3; i++ {
+		if _, err := a.Store(ctx, c4); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.Get(ctx, c4.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := a.Delete(ctx, c4.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Store(ctx, c4); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Get(ctx, c4.ID); err != nil {
+		t.Fatalf("after delete and store again elsewhere: %v", err)
 	}
 
 	// The revision is authenticated: renumbering a record (checksum fixed)

@@ -90,19 +90,14 @@ type payloadReader struct {
 	bad bool
 }
 
-func (r *payloadReader) uvarint() uint64 {
-	v, n := binary.Uvarint(r.b)
-	if n <= 0 {
-		r.bad = true
-		r.b = nil
-		return 0
-	}
-	r.b = r.b[n:]
-	return v
-}
+func (r *payloadReader) uvarint() uint64 { return readVarint(r, binary.Uvarint) }
 
-func (r *payloadReader) varint() int64 {
-	v, n := binary.Varint(r.b)
+func (r *payloadReader) varint() int64 { return readVarint(r, binary.Varint) }
+
+// readVarint reads one varint with dec, marking the reader bad at the end
+// of its input or on an overlong encoding.
+func readVarint[T uint64 | int64](r *payloadReader, dec func([]byte) (T, int)) T {
+	v, n := dec(r.b)
 	if n <= 0 {
 		r.bad = true
 		r.b = nil

@@ -16,6 +16,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xlr8/connectors/internal/credtest"
+	"github.com/xlr8/connectors/internal/transport"
 )
 
 const (
@@ -24,6 +27,7 @@ const (
 	childKey    = "XLR8_CREDENTIALS_TEST_KEY"
 	childNewKey = "XLR8_CREDENTIALS_TEST_NEW_KEY"
 	childArg    = "XLR8_CREDENTIALS_TEST_ARG"
+	childID     = "XLR8_CREDENTIALS_TEST_ID"
 	pausedLine  = "PAUSED"
 )
 
@@ -74,7 +78,8 @@ func runChild(mode string) error {
 	if err != nil {
 		return err
 	}
-	m, err := NewManager(s, ring)
+	m, err := NewManager(s, ring, WithAllowInsecureLoopback(),
+		WithRetry(transport.RetryPolicy{MaxAttempts: 2, MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond}))
 	if err != nil {
 		return err
 	}
@@ -108,6 +113,13 @@ func runChild(mode string) error {
 		c.Secrets[KeyPassword] = "SECRET-password-second-version"
 		_, err := m.Store(ctx, c)
 		return err
+	case "refresh":
+		// Rounds of a rejected token and a new one, racing the other child.
+		n, _ := strconv.Atoi(arg)
+		ts := m.TokenSource(ctx, os.Getenv(childID)).(*TokenSource)
+		failed := credtest.RefreshRounds(ctx, ts, n, os.Stderr)
+		fmt.Println("FAILED", failed)
+		return nil
 	case "pause-rekey":
 		// Rekey to the new key, pausing in the middle of write number arg.
 		n, _ := strconv.Atoi(arg)

@@ -63,6 +63,26 @@ type RefreshLocker interface {
 	LockRefresh(ctx context.Context, id string, fn func(ctx context.Context) error) error
 }
 
+// ApplyUpdate is the heart of a Store's Update, for implementations: it
+// calls fn with a copy of cur (nil when there is none) and returns the
+// record to write, a copy of fn's result with its ID set and its Revision
+// the current one plus one (1 for a new record), the revision the Manager
+// bound into its sealed secrets. It returns nil when fn writes nothing,
+// and fn's error as it is.
+func ApplyUpdate(id string, cur *Record, fn func(*Record) (*Record, error)) (*Record, error) {
+	next, err := fn(cur.Clone())
+	if err != nil || next == nil {
+		return nil, err
+	}
+	next = next.Clone()
+	next.ID = id
+	next.Revision = 1
+	if cur != nil {
+		next.Revision = cur.Revision + 1
+	}
+	return next, nil
+}
+
 // MemoryStore is a Store in memory, for tests and for hosts that keep
 // records elsewhere between runs. Records are still sealed: a MemoryStore
 // holds ciphertext only.
@@ -151,18 +171,12 @@ func (s *MemoryStore) Update(ctx context.Context, id string, fn func(*Record) (*
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	cur := s.recs[id]
-	next, err := fn(cur.Clone())
+	next, err := ApplyUpdate(id, cur, fn)
 	if err != nil {
 		return nil, err
 	}
 	if next == nil {
 		return cur, nil
-	}
-	next = next.Clone()
-	next.ID = id
-	next.Revision = 1
-	if cur != nil {
-		next.Revision = cur.Revision + 1
 	}
 	s.recs[id] = next
 	return next, nil

@@ -259,28 +259,49 @@ func (st *tokenState) fetch(ctx context.Context) (*oauth2.Token, error) {
 // was taken) is used as it is; else the grant runs and its token is
 // persisted before the lock is released.
 func (st *tokenState) fetchLocked(ctx context.Context, force bool, before string) (*oauth2.Token, error) {
-	rec, p, err := st.m.open(ctx, st.id)
+	cred, p, err := st.openOAuth(ctx)
 	if err != nil {
 		return nil, err
 	}
-	cred := st.m.credential(rec, p)
-	if cred.AuthType != AuthOAuth2 {
-		return nil, invalidf("credential %s uses auth type %s, not oauth2: it has no token source", quote(st.id), cred.AuthType)
-	}
-	st.secrets.Add(cred.SecretValues()...)
 	if p.Token != nil {
-		st.secrets.Add(p.Token.AccessToken)
 		if tok := p.Token.oauth2(); st.good(tok) && (!force || tok.AccessToken != before) {
 			return tok, nil
 		}
 	}
-	return st.grant(ctx, cred)
+	tf, usedRefresh, err := st.tokenFunc(cred)
+	if err != nil {
+		return nil, err
+	}
+	tok, err := tf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st.persistNew(ctx, cred, tok, usedRefresh)
+	return tok, nil
 }
 
-// grant obtains a new token through the credential's grant and persists it
-// (keeping it pending in memory if the store refuses the write).
-func (st *tokenState) grant(ctx context.Context, cred *Credential) (*oauth2.Token, error) {
-	m := st.m
+// openOAuth opens the credential of an OAuth token source and registers
+// its secrets (and its stored access token) for scrubbing.
+func (st *tokenState) openOAuth(ctx context.Context) (*Credential, *payload, error) {
+	rec, p, err := st.m.open(ctx, st.id)
+	if err != nil {
+		return nil, nil, err
+	}
+	cred := st.m.credential(rec, p)
+	if cred.AuthType != AuthOAuth2 {
+		return nil, nil, invalidf("credential %s uses auth type %s, not oauth2: it has no token source", quote(st.id), cred.AuthType)
+	}
+	st.secrets.Add(cred.SecretValues()...)
+	if p.Token != nil {
+		st.secrets.Add(p.Token.AccessToken)
+	}
+	return cred, p, nil
+}
+
+// tokenFunc builds the grant's token function for the credential, with
+// the refresh token of a pending (not yet persisted) token if there is
+// one, and returns the refresh token it will spend.
+func (st *tokenState) tokenFunc(cred *Credential) (transport.TokenFunc, string, error) {
 	st.mu.Lock()
 	if st.pending != nil && st.pending.tok.RefreshToken != "" {
 		cred.Secrets[KeyRefreshToken] = st.pending.tok.RefreshToken
@@ -288,20 +309,14 @@ func (st *tokenState) grant(ctx context.Context, cred *Credential) (*oauth2.Toke
 	st.mu.Unlock()
 	client, err := st.clientFor(cred.ProductID)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	client.Secrets().Add(cred.SecretValues()...)
-	tf, err := NewTokenFunc(cred, client, WithGrantClock(m.now))
+	tf, err := NewTokenFunc(cred, client, WithGrantClock(st.m.now))
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	usedRefresh := cred.Get(KeyRefreshToken)
-	tok, err := tf(ctx)
-	if err != nil {
-		return nil, err
-	}
-	st.persistNew(ctx, cred, tok, usedRefresh)
-	return tok, nil
+	return tf, cred.Get(KeyRefreshToken), nil
 }
 
 // persistNew persists a token just issued, or keeps it pending, and logs
@@ -335,23 +350,14 @@ func (st *tokenState) persistNew(ctx context.Context, cred *Credential, tok *oau
 // rejected as UNAUTHENTICATED is retried once with the stored refresh
 // token if another process rotated it meanwhile.
 func (st *tokenState) fetchUnlocked(ctx context.Context, force bool) (*oauth2.Token, error) {
-	m := st.m
 	var (
 		lastErr     error
 		usedRefresh string
 	)
 	for attempt := 0; attempt < 2; attempt++ {
-		rec, p, err := m.open(ctx, st.id)
+		cred, p, err := st.openOAuth(ctx)
 		if err != nil {
 			return nil, err
-		}
-		cred := m.credential(rec, p)
-		if cred.AuthType != AuthOAuth2 {
-			return nil, invalidf("credential %s uses auth type %s, not oauth2: it has no token source", quote(st.id), cred.AuthType)
-		}
-		st.secrets.Add(cred.SecretValues()...)
-		if p.Token != nil {
-			st.secrets.Add(p.Token.AccessToken)
 		}
 		if attempt == 1 && cred.Get(KeyRefreshToken) == usedRefresh {
 			return nil, lastErr // nobody rotated it: the rejection stands
@@ -361,21 +367,10 @@ func (st *tokenState) fetchUnlocked(ctx context.Context, force bool) (*oauth2.To
 				return tok, nil
 			}
 		}
-		st.mu.Lock()
-		if st.pending != nil && st.pending.tok.RefreshToken != "" {
-			cred.Secrets[KeyRefreshToken] = st.pending.tok.RefreshToken
-		}
-		st.mu.Unlock()
-		client, err := st.clientFor(cred.ProductID)
-		if err != nil {
+		var tf transport.TokenFunc
+		if tf, usedRefresh, err = st.tokenFunc(cred); err != nil {
 			return nil, err
 		}
-		client.Secrets().Add(cred.SecretValues()...)
-		tf, err := NewTokenFunc(cred, client, WithGrantClock(m.now))
-		if err != nil {
-			return nil, err
-		}
-		usedRefresh = cred.Get(KeyRefreshToken)
 		tok, err := tf(ctx)
 		if err != nil {
 			lastErr = err

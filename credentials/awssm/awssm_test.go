@@ -6,79 +6,89 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+
 	"github.com/xlr8/connectors/credentials"
 	"github.com/xlr8/connectors/internal/errs"
 	"github.com/xlr8/connectors/internal/transport"
 )
 
-const exampleSecret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
-
-// The signer matches the vectors AWS publishes: the IAM ListUsers example
-// of the SigV4 documentation and get-vanilla of the SigV4 test suite.
-func TestSigV4Vectors(t *testing.T) {
-	at := time.Date(2015, 8, 30, 12, 36, 0, 0, time.UTC)
-	creds := Credentials{AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: exampleSecret}
-	for name, tc := range map[string]struct {
-		url, service string
-		header       http.Header
-		want         string
-	}{
-		"iam list users": {"https://iam.amazonaws.com/?Action=ListUsers&Version=2010-05-08", "iam",
-			http.Header{"Content-Type": {"application/x-www-form-urlencoded; charset=utf-8"}},
-			"AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/iam/aws4_request, SignedHeaders=content-type;host;x-amz-date, " +
-				"Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7"},
-		"get vanilla": {"https://example.amazonaws.com/", "service", http.Header{},
-			"AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, " +
-				"Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"},
+// noAmbientAWS keeps the SDK's default chain away from the machine's own
+// AWS configuration and from the instance metadata service (which is not
+// on loopback).
+func noAmbientAWS(t *testing.T) {
+	t.Helper()
+	for k, v := range map[string]string{
+		"AWS_EC2_METADATA_DISABLED":              "true",
+		"AWS_CONFIG_FILE":                        "/nonexistent/xlr8-aws-config",
+		"AWS_SHARED_CREDENTIALS_FILE":            "/nonexistent/xlr8-aws-credentials",
+		"AWS_PROFILE":                            "",
+		"AWS_ACCESS_KEY_ID":                      "",
+		"AWS_SECRET_ACCESS_KEY":                  "",
+		"AWS_SESSION_TOKEN":                      "",
+		"AWS_REGION":                             "",
+		"AWS_DEFAULT_REGION":                     "",
+		"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "",
+		"AWS_CONTAINER_CREDENTIALS_FULL_URI":     "",
+		"AWS_WEB_IDENTITY_TOKEN_FILE":            "",
 	} {
-		u, _ := url.Parse(tc.url)
-		got := signV4(http.MethodGet, u, tc.header, nil, creds, "us-east-1", tc.service, at)
-		if got != tc.want {
-			t.Errorf("%s:\n got %s\nwant %s", name, got, tc.want)
-		}
-		if tc.header.Get("X-Amz-Date") != "20150830T123600Z" {
-			t.Errorf("%s: X-Amz-Date %q", name, tc.header.Get("X-Amz-Date"))
-		}
-	}
-	h := http.Header{}
-	signV4(http.MethodPost, &url.URL{Scheme: "https", Host: "x", Path: "/"}, h, nil,
-		Credentials{AccessKeyID: "a", SecretAccessKey: "b", SessionToken: "tok"}, "r", "s", at)
-	if h.Get("X-Amz-Security-Token") != "tok" {
-		t.Fatal("session token not sent")
+		t.Setenv(k, v)
 	}
 }
 
 func TestNewNeedsConfiguration(t *testing.T) {
-	t.Setenv("AWS_REGION", "")
-	t.Setenv("AWS_DEFAULT_REGION", "")
-	t.Setenv("AWS_ACCESS_KEY_ID", "")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
-	creds := WithCredentials(Credentials{AccessKeyID: "AKID", SecretAccessKey: "SECRET-aws-key"})
+	noAmbientAWS(t)
+	ctx := context.Background()
 	for name, opts := range map[string][]Option{
-		"no region":      {creds},
-		"no credentials": {WithRegion("us-east-1")},
-		"bad endpoint":   {creds, WithRegion("us-east-1"), WithEndpoint("::nope")},
+		"no region":        {},
+		"bad endpoint":     {WithRegion("us-east-1"), WithEndpoint("::nope")},
+		"plain http":       {WithRegion("us-east-1"), WithEndpoint("http://127.0.0.1:1/")},
+		"http not local":   {WithRegion("us-east-1"), WithEndpoint("http://example.com/"), WithAllowInsecureLoopback()},
+		"half static keys": {WithRegion("us-east-1"), WithCredentials(Credentials{AccessKeyID: "AKID"})},
 	} {
-		_, err := New("s", opts...)
+		_, err := New(ctx, "s", opts...)
 		if errs.CodeOf(err) != errs.CodeInvalidArgument {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	if _, err := New(" ", creds, WithRegion("r")); errs.CodeOf(err) != errs.CodeInvalidArgument {
+	if _, err := New(ctx, " ", WithRegion("r")); errs.CodeOf(err) != errs.CodeInvalidArgument {
 		t.Errorf("empty secret id: %v", err)
+	}
+	// AWS_DEFAULT_REGION is the last resort.
+	t.Setenv("AWS_DEFAULT_REGION", "eu-west-1")
+	if _, err := New(ctx, "s"); err != nil {
+		t.Errorf("AWS_DEFAULT_REGION: %v", err)
 	}
 	c := Credentials{AccessKeyID: "AKID", SecretAccessKey: "SECRET-aws-key", SessionToken: "SECRET-session"}
 	if s := fmt.Sprintf("%v %+v %#v %s", c, c, c, c); strings.Contains(s, "SECRET") || !strings.Contains(s, "AKID") {
 		t.Fatalf("credentials print as %s", s)
+	}
+}
+
+// With nothing in the default chain, a call fails UNAUTHENTICATED, saying
+// where the chain looked, without any network call beyond loopback.
+func TestNoCredentialsInChain(t *testing.T) {
+	noAmbientAWS(t)
+	p, err := New(context.Background(), "s", WithRegion("us-east-1"), WithEndpoint("http://127.0.0.1:1/"), WithAllowInsecureLoopback(),
+		WithRetry(transport.RetryPolicy{MaxAttempts: 1}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, err = p.CurrentKey(ctx)
+	if errs.CodeOf(err) != errs.CodeUnauthenticated || !strings.Contains(err.Error(), "default chain") {
+		t.Fatalf("no credentials: %v", err)
 	}
 }
 
@@ -120,16 +130,33 @@ func moto(t *testing.T) string {
 	}
 }
 
-var motoCreds = Credentials{AccessKeyID: "AKIDTESTING", SecretAccessKey: "SECRET-moto-access-key"}
+// motoEnv puts moto's test keys where the SDK's default chain finds
+// them: the environment.
+func motoEnv(t *testing.T) {
+	noAmbientAWS(t)
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDTESTING")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "SECRET-moto-access-key")
+	t.Setenv("AWS_REGION", "us-east-1")
+}
 
-func motoProvider(t *testing.T, endpoint, secret string) *Provider {
+func motoProvider(t *testing.T, endpoint, secret string, opts ...Option) *Provider {
 	t.Helper()
-	p, err := New(secret, WithEndpoint(endpoint), WithRegion("us-east-1"), WithCredentials(motoCreds),
-		WithAllowInsecureLoopback(), WithRetry(transport.RetryPolicy{MaxAttempts: 2, MinBackoff: time.Millisecond}))
+	p, err := New(context.Background(), secret, append([]Option{WithEndpoint(endpoint), WithAllowInsecureLoopback(),
+		WithRetry(transport.RetryPolicy{MaxAttempts: 2, MaxBackoff: 10 * time.Millisecond})}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// create makes a secret through the SDK (the test's admin side).
+func create(t *testing.T, p *Provider, name string, value string) string {
+	t.Helper()
+	out, err := p.sm.CreateSecret(context.Background(), &secretsmanager.CreateSecretInput{Name: aws.String(name), SecretString: aws.String(value)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return aws.ToString(out.VersionId)
 }
 
 func rawKey(fill byte) string {
@@ -138,21 +165,24 @@ func rawKey(fill byte) string {
 
 func TestProviderAgainstMoto(t *testing.T) {
 	endpoint := moto(t)
+	motoEnv(t)
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&logs, nil))
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	admin := motoProvider(t, endpoint, "xlr8/credentials-key")
-	var created struct{ VersionId string }
-	if err := admin.call(ctx, "CreateSecret", map[string]string{"Name": "xlr8/credentials-key", "SecretString": rawKey(1)}, &created); err != nil {
-		t.Fatal(err)
-	}
+	created := create(t, admin, "xlr8/credentials-key", rawKey(1))
 
-	p := motoProvider(t, endpoint, "xlr8/credentials-key")
+	p := motoProvider(t, endpoint, "xlr8/credentials-key", WithLogger(logger))
 	k1, err := p.CurrentKey(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if k1.ID() != created.VersionId {
-		t.Fatalf("key id %q, want the version id %q", k1.ID(), created.VersionId)
+	if k1.ID() != created {
+		t.Fatalf("key id %q, want the version id %q", k1.ID(), created)
+	}
+	if !strings.Contains(logs.String(), `"action":"GetSecretValue"`) || strings.Contains(logs.String(), rawKey(1)) {
+		t.Errorf("audit log: %s", logs.String())
 	}
 	store := credentials.NewMemoryStore()
 	m1, err := credentials.NewManager(store, p)
@@ -170,8 +200,9 @@ func TestProviderAgainstMoto(t *testing.T) {
 	}
 
 	// Rotate the secret: a new version becomes AWSCURRENT.
-	var put struct{ VersionId string }
-	if err := admin.call(ctx, "PutSecretValue", map[string]string{"SecretId": "xlr8/credentials-key", "SecretString": rawKey(2)}, &put); err != nil {
+	put, err := admin.sm.PutSecretValue(ctx, &secretsmanager.PutSecretValueInput{SecretId: aws.String("xlr8/credentials-key"),
+		SecretString: aws.String(rawKey(2))})
+	if err != nil {
 		t.Fatal(err)
 	}
 	p2 := motoProvider(t, endpoint, "xlr8/credentials-key")
@@ -180,8 +211,8 @@ func TestProviderAgainstMoto(t *testing.T) {
 		t.Fatal(err)
 	}
 	k2, _ := p2.CurrentKey(ctx)
-	if k2.ID() != put.VersionId || k2.ID() == k1.ID() {
-		t.Fatalf("current key after rotation %q, want %q", k2.ID(), put.VersionId)
+	if k2.ID() != aws.ToString(put.VersionId) || k2.ID() == k1.ID() {
+		t.Fatalf("current key after rotation %q, want %q", k2.ID(), aws.ToString(put.VersionId))
 	}
 	// Records sealed under the first version are found by version id.
 	for _, id := range ids {
@@ -209,28 +240,20 @@ func TestProviderAgainstMoto(t *testing.T) {
 		t.Fatalf("vendor code of %v", err)
 	}
 	// A secret that is not a key is a clear error that does not quote it.
-	if err := admin.call(ctx, "CreateSecret", map[string]string{"Name": "not-a-key", "SecretString": "SECRET-hunter2"}, nil); err != nil {
-		t.Fatal(err)
-	}
+	create(t, admin, "not-a-key", "SECRET-hunter2")
 	_, err = motoProvider(t, endpoint, "not-a-key").CurrentKey(ctx)
 	if !errors.Is(err, credentials.ErrBadKey) || strings.Contains(fmt.Sprintf("%v %+v", err, err), "SECRET") {
 		t.Fatalf("bad secret value: %v", err)
 	}
-	if err := admin.call(ctx, "CreateSecret", map[string]string{"Name": "short-key", "SecretString": base64.StdEncoding.EncodeToString([]byte("sixteen bytes!!!"))}, nil); err != nil {
-		t.Fatal(err)
-	}
+	create(t, admin, "short-key", base64.StdEncoding.EncodeToString([]byte("sixteen bytes!!!")))
 	_, err = motoProvider(t, endpoint, "short-key").CurrentKey(ctx)
 	if !errors.Is(err, credentials.ErrBadKey) || !strings.Contains(err.Error(), "16 bytes") {
 		t.Fatalf("short key: %v", err)
 	}
 
-	// Without the loopback opt-in, plain http is refused before any call.
-	strict, err := New("xlr8/credentials-key", WithEndpoint(endpoint), WithRegion("us-east-1"), WithCredentials(motoCreds))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = strict.CurrentKey(ctx)
-	if errs.CodeOf(err) != errs.CodeInvalidArgument {
-		t.Fatalf("plain http without the opt-in: %v", err)
+	// Static keys (WithCredentials) replace the chain and reach the wire.
+	static := motoProvider(t, endpoint, "xlr8/credentials-key", WithCredentials(Credentials{AccessKeyID: "AKIDSTATIC", SecretAccessKey: "SECRET-static"}))
+	if _, err := static.CurrentKey(ctx); err != nil {
+		t.Fatalf("static keys: %v", err)
 	}
 }
