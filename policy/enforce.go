@@ -126,7 +126,7 @@ func (e *enforcer) Execute(ctx context.Context, action string, params map[string
 		e.record(ctx, action, pr, d, nil)
 		return out, err
 	}
-	masked, paths := maskerFor(e.Product()).mask(out, grantSet(e.p.Personal(pr)))
+	masked, paths := maskerFor(e.Product()).maskLazy(out, func() grantSet { return grantSet(e.p.Personal(pr)) })
 	if len(paths) > 0 {
 		masked[MaskedKey] = paths
 	}

@@ -75,39 +75,61 @@ func (g grantSet) allows(category string) bool {
 
 // mask returns rec with the personal fields the grants do not cover replaced
 // by Masked, and the paths it masked. rec itself is never modified: what
-// changes is copied.
+// changes is copied. A record without personal fields costs no allocation.
 func (m *masker) mask(rec map[string]any, g grantSet) (map[string]any, []string) {
-	if g.allows("*") {
-		return rec, nil
-	}
-	var paths []string
-	out, _ := m.maskMap(rec, "", g, &paths)
-	if len(paths) == 0 {
-		return rec, nil
-	}
-	sort.Strings(paths)
-	return out, slices.Compact(paths)
+	return m.maskLazy(rec, func() grantSet { return g })
 }
 
-func (m *masker) maskMap(in map[string]any, prefix string, g grantSet, paths *[]string) (map[string]any, bool) {
+// maskLazy is mask with the grants computed only when a personal field is
+// found (most records have none).
+func (m *masker) maskLazy(rec map[string]any, grants func() grantSet) (map[string]any, []string) {
+	var pathBuf, bareBuf [96]byte
+	w := maskWalk{m: m, grants: grants, path: pathBuf[:0], bare: bareBuf[:0]}
+	out, _ := w.object(rec)
+	if len(w.paths) == 0 {
+		return rec, nil
+	}
+	sort.Strings(w.paths)
+	return out, slices.Compact(w.paths)
+}
+
+// maskWalk walks one value. path is the dotted path of the value being
+// walked, with "[]" after array fields (as reported); bare is the same
+// without the "[]" (as the vocabulary names product fields). Both are
+// reused buffers: a string is made only for a field that is masked.
+type maskWalk struct {
+	m      *masker
+	grants func() grantSet
+	g      grantSet
+	gDone  bool
+	path   []byte
+	bare   []byte
+	paths  []string
+}
+
+func (w *maskWalk) object(in map[string]any) (map[string]any, bool) {
 	var out map[string]any
+	pl, bl := len(w.path), len(w.bare)
 	for k, v := range in {
-		path := k
-		if prefix != "" {
-			path = prefix + "." + k
+		if pl > 0 {
+			w.path = append(w.path, '.')
+			w.bare = append(w.bare, '.')
 		}
-		cat, personal := m.byKey[k]
+		w.path = append(w.path, k...)
+		w.bare = append(w.bare, k...)
+		cat, personal := w.m.byKey[k]
 		if !personal {
-			cat, personal = m.byPath[stripArrays(path)]
+			cat, personal = w.m.byPath[string(w.bare)] // no allocation for a map lookup
 		}
 		var nv any
 		changed := false
-		if personal && v != nil && !g.allows(cat) {
+		if personal && v != nil && !w.allows(cat) {
 			nv, changed = Masked, true
-			*paths = append(*paths, path)
+			w.paths = append(w.paths, string(w.path))
 		} else {
-			nv, changed = m.maskValue(v, path, g, paths)
+			nv, changed = w.value(v)
 		}
+		w.path, w.bare = w.path[:pl], w.bare[:bl]
 		if changed {
 			if out == nil {
 				out = make(map[string]any, len(in))
@@ -124,24 +146,34 @@ func (m *masker) maskMap(in map[string]any, prefix string, g grantSet, paths *[]
 	return out, true
 }
 
-func (m *masker) maskValue(v any, path string, g grantSet, paths *[]string) (any, bool) {
+func (w *maskWalk) allows(category string) bool {
+	if !w.gDone {
+		w.g, w.gDone = w.grants(), true
+	}
+	return w.g.allows(category)
+}
+
+func (w *maskWalk) value(v any) (any, bool) {
 	switch x := v.(type) {
 	case map[string]any:
-		return m.maskMap(x, path, g, paths)
+		return w.object(x)
 	case connectors.Record:
-		r, ch := m.maskMap(x, path, g, paths)
+		r, ch := w.object(x)
 		return connectors.Record(r), ch
 	case []any:
-		return maskEach(x, func(e any) (any, bool) { return m.maskValue(e, path+"[]", g, paths) })
+		return maskEach(w, x, func(e any) (any, bool) { return w.value(e) })
 	case []map[string]any:
-		return maskEach(x, func(e map[string]any) (map[string]any, bool) { return m.maskMap(e, path+"[]", g, paths) })
+		return maskEach(w, x, func(e map[string]any) (map[string]any, bool) { return w.object(e) })
 	}
 	return v, false
 }
 
-// maskEach masks every element of a slice, copying the slice only when an
-// element changed.
-func maskEach[T any](x []T, f func(T) (T, bool)) (any, bool) {
+// maskEach masks every element of a slice (its path marked "[]"), copying
+// the slice only when an element changed.
+func maskEach[T any](w *maskWalk, x []T, f func(T) (T, bool)) (any, bool) {
+	pl := len(w.path)
+	w.path = append(w.path, "[]"...)
+	defer func() { w.path = w.path[:pl] }()
 	var out []T
 	for i, e := range x {
 		if ne, ch := f(e); ch {
@@ -155,11 +187,4 @@ func maskEach[T any](x []T, f func(T) (T, bool)) (any, bool) {
 		return x, false
 	}
 	return out, true
-}
-
-func stripArrays(path string) string {
-	if !strings.Contains(path, "[]") {
-		return path
-	}
-	return strings.ReplaceAll(path, "[]", "")
 }
