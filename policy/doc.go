@@ -54,5 +54,8 @@
 // canonical name or synonyms wherever it stands, and by the product's own
 // name for it at its path. Execute results that had fields masked carry
 // their paths under MaskedKey. Masking copies what it changes: the
-// connector's own values are never modified.
+// connector's own values are never modified. A masked value is the string
+// Masked whatever the field's type, so a masked result may not match the
+// capability's declared output schema: a caller that validates results
+// skips the fields MaskedKey lists.
 package policy
