@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -72,13 +71,8 @@ type Limiter struct {
 	interval    int64 // microseconds between calls
 	tau         int64 // burst tolerance, microseconds
 	fallback    *rate.Limiter
-	logger      *slog.Logger
 	callTimeout time.Duration
-	retryEvery  time.Duration
-
-	mu        sync.Mutex
-	degraded  bool
-	nextProbe time.Time
+	health      *health
 
 	redisGrants, localGrants atomic.Int64
 }
@@ -114,21 +108,13 @@ func New(cfg Config) (*Limiter, error) {
 		interval:    interval,
 		tau:         interval * int64(cfg.Burst-1),
 		fallback:    cfg.Fallback,
-		logger:      cfg.Logger,
-		callTimeout: cfg.CallTimeout,
-		retryEvery:  cfg.RetryEvery,
+		callTimeout: callTimeout(cfg.CallTimeout),
 	}
+	l.health = newHealth(l.key, cfg.Logger, cfg.RetryEvery,
+		"redislimit: Redis unreachable; pacing with the local limiter until it answers",
+		"redislimit: Redis answers again; pacing with the shared limiter")
 	if l.fallback == nil {
 		l.fallback = rate.NewLimiter(cfg.Rate, cfg.Burst)
-	}
-	if l.logger == nil {
-		l.logger = slog.New(slog.DiscardHandler)
-	}
-	if l.callTimeout <= 0 {
-		l.callTimeout = 500 * time.Millisecond
-	}
-	if l.retryEvery <= 0 {
-		l.retryEvery = time.Second
 	}
 	return l, nil
 }
@@ -155,22 +141,22 @@ func (l *Limiter) Wait(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if l.useRedis() {
+	if l.health.try() {
 		wait, err := l.reserve(ctx)
 		if err == nil {
-			l.recovered()
+			l.health.answered()
 			l.redisGrants.Add(1)
 			return transport.SleepContext(ctx, wait)
 		}
 		var dl *errDeadline
 		if errors.As(err, &dl) {
-			l.recovered()
+			l.health.answered()
 			return err
 		}
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		l.degrade(err)
+		l.health.failed(err)
 	}
 	if err := l.fallback.Wait(ctx); err != nil {
 		return err
@@ -200,37 +186,10 @@ func (l *Limiter) reserve(ctx context.Context) (time.Duration, error) {
 	return wait, nil
 }
 
-func (l *Limiter) useRedis() bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if !l.degraded {
-		return true
+// callTimeout is the bound on one script call: d, or 500ms.
+func callTimeout(d time.Duration) time.Duration {
+	if d <= 0 {
+		return 500 * time.Millisecond
 	}
-	if time.Now().Before(l.nextProbe) {
-		return false
-	}
-	l.nextProbe = time.Now().Add(l.retryEvery)
-	return true
-}
-
-func (l *Limiter) degrade(err error) {
-	l.mu.Lock()
-	was := l.degraded
-	l.degraded = true
-	l.nextProbe = time.Now().Add(l.retryEvery)
-	l.mu.Unlock()
-	if !was {
-		l.logger.Warn("redislimit: Redis unreachable; pacing with the local limiter until it answers",
-			slog.String("key", l.key), slog.String("error", errs.As(err, "").Error()))
-	}
-}
-
-func (l *Limiter) recovered() {
-	l.mu.Lock()
-	was := l.degraded
-	l.degraded = false
-	l.mu.Unlock()
-	if was {
-		l.logger.Info("redislimit: Redis answers again; pacing with the shared limiter", slog.String("key", l.key))
-	}
+	return d
 }
