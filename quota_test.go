@@ -3,6 +3,7 @@ package connectors_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -162,4 +163,18 @@ func TestMemoryQuotaBookConcurrentRecords(t *testing.T) {
 	if u, ok, _ := b.Load(t.Context(), key); !ok || u.Used != 799 {
 		t.Errorf("kept %+v, want the report of 799 calls used", u)
 	}
+}
+
+// Two reports that crossed on the wire: the one that counts more calls
+// used is kept, though it arrived first.
+func ExampleMemoryQuotaBook() {
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	book := connectors.NewMemoryQuotaBook(func() time.Time { return at })
+	key := connectors.QuotaKey{Product: "salesforce", Credential: "cred-1", Name: "DailyApiRequests"}
+	ctx := context.Background()
+	_ = book.Record(ctx, key, connectors.QuotaUsage{Used: 9001, Max: 10000, At: at, Window: 24 * time.Hour})
+	_ = book.Record(ctx, key, connectors.QuotaUsage{Used: 8990, Max: 10000, At: at.Add(time.Second), Window: 24 * time.Hour})
+	u, ok, _ := book.Load(ctx, key)
+	fmt.Println(u.Used, u.Max, ok)
+	// Output: 9001 10000 true
 }

@@ -40,7 +40,9 @@ func WithAPIVersion(v string) connectors.Option {
 // customer's other integrations: once calls used reach fraction of the
 // allocation (0.9 stops at 90%), the connector refuses further calls with a
 // RATE_LIMITED error (vendor code API_RESERVE), as it does when the quota
-// itself runs out. 0 (the default) uses the whole allocation.
+// itself runs out. 0 (the default) uses the whole allocation. With
+// connectors.WithQuotaBook the usage is that of every connector sharing
+// the book (see the package documentation, "Limits").
 func WithReserve(fraction float64) connectors.Option {
 	return vendorOption(func(s *settings) { s.reserve = fraction })
 }
