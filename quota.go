@@ -65,7 +65,9 @@ func (u QuotaUsage) Valid() bool {
 // (QuotaUsage.Supersedes); it refuses an invalid report with
 // INVALID_ARGUMENT. A report expires Window after it was recorded. Load
 // returns the report kept for key, or ok false when there is none (or it
-// expired). Both are safe for concurrent use; an error means the book could
+// expired). Both are safe for concurrent use. A connector calls Record on
+// every response that reports usage and Load before every call, so both
+// must be quick and bound their own waits; an error means the book could
 // not be reached, and connectors then fall back to the reports they saw
 // themselves.
 type QuotaBook interface {
