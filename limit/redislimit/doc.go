@@ -53,7 +53,10 @@
 // (more calls used is newer), further apart the timestamp does. A kept
 // report's key expires the quota's window after it was recorded, so a
 // tenant that stops calling leaves nothing behind. The timestamps are the
-// workers' clocks: machines must agree within QuotaSettle (NTP does).
+// workers' clocks: machines must agree within QuotaSettle (NTP does); a
+// report stamped further ahead of Redis's clock is kept as stamped at
+// Redis's clock plus QuotaSettle, so that one fast clock cannot hold the
+// book against the others' reports.
 //
 // While Redis is unreachable Record and Load answer UNAVAILABLE at once
 // (Redis is asked again at most once per RetryEvery; one warning when it

@@ -19,13 +19,19 @@ import (
 // connectors.QuotaUsage.Supersedes's rule (the same comparisons, on
 // microseconds). KEYS[1] is a hash of used, max, at (microseconds since the
 // epoch, the reporting worker's clock) and window (milliseconds). ARGV:
-// used, max, at, window, QuotaSettle in microseconds. It returns 1 when the
-// report was kept, 0 when the one held is newer; a kept report expires
-// window milliseconds after it was recorded.
+// used, max, at, window, QuotaSettle in microseconds. A timestamp more
+// than QuotaSettle ahead of Redis's clock is taken as Redis's clock plus
+// QuotaSettle, so that a machine whose clock runs fast cannot hold the
+// book against every other's reports. It returns 1 when the report was
+// kept, 0 when the one held is newer; a kept report expires window
+// milliseconds after it was recorded.
 var recordQuota = redis.NewScript(`
 local used = tonumber(ARGV[1])
 local at = tonumber(ARGV[3])
 local settle = tonumber(ARGV[5])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+if at > now + settle then at = now + settle end
 local cur = redis.call('HMGET', KEYS[1], 'used', 'at')
 local su, sa = tonumber(cur[1]), tonumber(cur[2])
 if su and sa then
@@ -36,7 +42,7 @@ if su and sa then
   else newer = at >= sa end
   if not newer then return 0 end
 end
-redis.call('HSET', KEYS[1], 'used', ARGV[1], 'max', ARGV[2], 'at', ARGV[3], 'window', ARGV[4])
+redis.call('HSET', KEYS[1], 'used', ARGV[1], 'max', ARGV[2], 'at', string.format('%d', at), 'window', ARGV[4])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 return 1
 `)

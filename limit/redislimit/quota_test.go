@@ -140,6 +140,25 @@ func TestQuotaBookKeysAndExpiry(t *testing.T) {
 	}
 }
 
+// TestQuotaBookClampsAFastClock: a report stamped an hour ahead (a
+// machine whose clock runs fast) is kept as stamped QuotaSettle past
+// Redis's clock, so that in-sync workers' reports supersede it within
+// twice QuotaSettle instead of an hour.
+func TestQuotaBookClampsAFastClock(t *testing.T) {
+	srv := startRedis(t, "")
+	b := newQuotaBook(t, srv.addr, QuotaConfig{})
+	key := connectors.QuotaKey{Product: "salesforce", Credential: "c", Name: "DailyApiRequests"}
+	now := time.Now()
+	fast := connectors.QuotaUsage{Used: 90, Max: 100, At: now.Add(time.Hour), Window: 24 * time.Hour}
+	if err := b.Record(t.Context(), key, fast); err != nil {
+		t.Fatal(err)
+	}
+	got, ok, err := b.Load(t.Context(), key)
+	if err != nil || !ok || !got.At.Before(fast.At) || got.At.Before(now) {
+		t.Fatalf("kept %+v (%v %v), want its time clamped near Redis's clock", got, ok, err)
+	}
+}
+
 func TestQuotaBookRefusesBadInput(t *testing.T) {
 	if _, err := NewQuotaBook(QuotaConfig{}); !errors.Is(err, errs.ErrInvalidArgument) {
 		t.Errorf("no client: %v", err)
