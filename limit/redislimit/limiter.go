@@ -16,18 +16,22 @@ import (
 	"github.com/xlr8/connectors/internal/transport"
 )
 
+// luaNow starts a script that reads Redis's clock: now, in microseconds.
+const luaNow = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+`
+
 // gcra reserves the next slot. KEYS[1] holds the theoretical arrival time
 // (TAT) in microseconds of Redis time. ARGV: emission interval T, burst
 // tolerance tau = T*(burst-1), and the longest wait the caller accepts (-1:
 // any), all in microseconds. It returns {granted (1 or 0), wait}: the
 // caller may send after wait microseconds; 0 means the slot lies past the
 // caller's deadline and nothing was reserved.
-var gcra = redis.NewScript(`
+var gcra = redis.NewScript(luaNow + `
 local T = tonumber(ARGV[1])
 local tau = tonumber(ARGV[2])
 local maxwait = tonumber(ARGV[3])
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local tat = tonumber(redis.call('GET', KEYS[1]) or now)
 if tat < now then tat = now end
 local wait = tat - tau - now

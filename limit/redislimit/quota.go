@@ -25,12 +25,10 @@ import (
 // book against every other's reports. It returns 1 when the report was
 // kept, 0 when the one held is newer; a kept report expires window
 // milliseconds after it was recorded.
-var recordQuota = redis.NewScript(`
+var recordQuota = redis.NewScript(luaNow + `
 local used = tonumber(ARGV[1])
 local at = tonumber(ARGV[3])
 local settle = tonumber(ARGV[5])
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 if at > now + settle then at = now + settle end
 local cur = redis.call('HMGET', KEYS[1], 'used', 'at')
 local su, sa = tonumber(cur[1]), tonumber(cur[2])
