@@ -75,6 +75,9 @@ type Options struct {
 	// less than MinReadBytes per IdleReadTimeout (0: 2 minutes, 1 byte).
 	IdleReadTimeout time.Duration
 	MinReadBytes    int64
+	// QuotaBook, when set, keeps the vendor quota reports every connector
+	// given it sees, for all of them (nil: each connector keeps its own).
+	QuotaBook QuotaBook
 }
 
 // Option configures a connector.
@@ -213,3 +216,13 @@ func WithLimiter(l Limiter) Option { return func(o *Options) { o.Limiter = l } }
 func WithIdleReadTimeout(d time.Duration, minBytes int64) Option {
 	return func(o *Options) { o.IdleReadTimeout, o.MinReadBytes = d, minBytes }
 }
+
+// WithQuotaBook records the vendor quota usage the connector reads from
+// responses (Salesforce's Sforce-Limit-Info) in b, and has the connector
+// consult b before every call: connectors that share b (the workers of one
+// process with a MemoryQuotaBook, of many machines with limit/redislimit's
+// QuotaBook) stop together when one of them sees the quota, or the reserve
+// kept of it, reached. Without it each connector keeps only the reports it
+// saw itself. A book that cannot be reached is logged and the connector
+// falls back to its own reports.
+func WithQuotaBook(b QuotaBook) Option { return func(o *Options) { o.QuotaBook = b } }

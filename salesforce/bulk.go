@@ -165,7 +165,7 @@ func (c *driver) ExportResults(ctx context.Context, jobID string) iter.Seq2[conn
 func validJobID(id string) bool { return len(id) >= 15 && len(id) <= 18 && validName("x"+id) }
 
 func (c *driver) createJob(ctx context.Context, soql string, all bool) (bulkJob, error) {
-	if err := c.checkReserve(); err != nil {
+	if err := c.checkReserve(ctx); err != nil {
 		return bulkJob{}, err
 	}
 	op := "query"
@@ -230,7 +230,7 @@ func (c *driver) waitJob(ctx context.Context, id string) (bulkJob, error) {
 
 // resultsChunk downloads one CSV chunk and decodes it as it streams in.
 func (c *driver) resultsChunk(ctx context.Context, j bulkJob, ty typer, locator string) (pager.Result, error) {
-	if err := c.checkReserve(); err != nil {
+	if err := c.checkReserve(ctx); err != nil {
 		return pager.Result{}, err
 	}
 	q := url.Values{"maxRecords": {strconv.Itoa(c.set.bulkChunk)}}

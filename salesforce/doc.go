@@ -57,12 +57,47 @@
 //
 // # Limits
 //
-// Sforce-Limit-Info is read from every response (Usage). A 403
+// Sforce-Limit-Info (api-usage=USED/MAX, the calls of the last 24 hours) is
+// read from every response, failures and retries included (Usage). A 403
 // REQUEST_LIMIT_EXCEEDED for the daily allocation is RATE_LIMITED and not
 // retried; it ends a stream with a Resume token. The concurrent
 // long-running-request limit (the same code, another message) is retried.
 // WithReserve stops short of the allocation to protect the org's other
-// integrations (vendor code API_RESERVE).
+// integrations (vendor code API_RESERVE): before every call the connector
+// checks the newest usage report, and at or past the reserve it refuses the
+// call unsent with RATE_LIMITED, not retryable, a Resume when it ends a
+// stream after a page, and RetryAfter set to the time left until it reads
+// the usage again (WithQuotaRecheck, default 5 minutes: a report that old
+// refuses nothing, so the next call goes out and its header is the new
+// report, since usage falls as calls roll out of the 24 hours).
+//
+// connectors.WithQuotaBook shares the reports: every Sforce-Limit-Info is
+// recorded in the book under (salesforce, the credential's id,
+// QuotaName "DailyApiRequests"), and the check reads the book, so workers
+// that share one (a connectors.MemoryQuotaBook in one process,
+// limit/redislimit's QuotaBook across machines) stop together when any of
+// them sees the reserve reached, instead of each discovering it alone.
+// With a book and no reserve they stop together at the whole allocation
+// (Details["quota"] "daily"; with a reserve, "reserve"). Without a book
+// each connector checks only the reports it received, and without a
+// reserve it sends until Salesforce's 403, as it always did. A book that
+// cannot be reached is logged once and the check falls back to the
+// connector's own reports. Usage is this connector's last report;
+// SharedUsage the newest the book holds.
+//
+// Verified from a published source: the header's name and its
+// api-usage=USED/MAX form (calls used, the org's limit), returned on every
+// REST response but the Versions URI (REST API Developer Guide, "Limit Info
+// Header"); that daily allocations count a rolling 24 hours rather than
+// resetting at a set time (Trailhead, "Learn About Daily Rate Limits").
+// Observed by others, not documented: the count is recalculated
+// asynchronously, so concurrent responses may report it out of order,
+// which is why reports close together are ordered by the count
+// (connectors.QuotaUsage.Supersedes). Assumed: that the 403 of a spent
+// allocation carries the header too (the fake sends it; without it the
+// book learns of the spent allocation from the next response that has
+// it), and the recheck period, this library's choice: Salesforce publishes
+// no time at which usage will fall.
 //
 // # Capabilities
 //
@@ -83,5 +118,5 @@
 // # As
 //
 // connectors.As(conn, &sf) with sf a *salesforce.Connector gives the
-// connector itself, for Usage, Limits and QueryAll.
+// connector itself, for Usage, SharedUsage, Limits and QueryAll.
 package salesforce

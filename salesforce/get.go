@@ -159,7 +159,7 @@ type walkState struct {
 }
 
 func (c *driver) fetchPage(ctx context.Context, p *plan, ty typer, st *walkState, at pager.At) (pager.Result, error) {
-	if err := c.checkReserve(); err != nil {
+	if err := c.checkReserve(ctx); err != nil {
 		return pager.Result{}, err
 	}
 	req := at.Request

@@ -13,15 +13,16 @@ const DefaultAPIVersion = "62.0"
 
 // settings are the connector's own options.
 type settings struct {
-	apiVersion  string
-	reserve     float64
-	batchSize   int
-	maxURI      int
-	bulkChunk   int
-	bulkPoll    time.Duration
-	bulkPollMax time.Duration
-	queryAll    bool
-	describeTTL time.Duration
+	apiVersion   string
+	reserve      float64
+	quotaRecheck time.Duration
+	batchSize    int
+	maxURI       int
+	bulkChunk    int
+	bulkPoll     time.Duration
+	bulkPollMax  time.Duration
+	queryAll     bool
+	describeTTL  time.Duration
 }
 
 // option is the type of Salesforce's vendor options: a change to the
@@ -39,9 +40,20 @@ func WithAPIVersion(v string) connectors.Option {
 // customer's other integrations: once calls used reach fraction of the
 // allocation (0.9 stops at 90%), the connector refuses further calls with a
 // RATE_LIMITED error (vendor code API_RESERVE), as it does when the quota
-// itself runs out. 0 (the default) uses the whole allocation.
+// itself runs out. 0 (the default) uses the whole allocation. With
+// connectors.WithQuotaBook the usage is that of every connector sharing
+// the book (see the package documentation, "Limits").
 func WithReserve(fraction float64) connectors.Option {
 	return vendorOption(func(s *settings) { s.reserve = fraction })
+}
+
+// WithQuotaRecheck sets how long a usage report at or past the reserve
+// keeps the connector from sending (default 5 minutes): after that the next
+// call goes out and its Sforce-Limit-Info is the new report, since usage
+// falls as calls roll out of Salesforce's rolling 24 hours. The refusal's
+// RetryAfter is the time left of it. d must be positive and at most 24h.
+func WithQuotaRecheck(d time.Duration) connectors.Option {
+	return vendorOption(func(s *settings) { s.quotaRecheck = d })
 }
 
 // WithBatchSize asks for query pages of n records (Salesforce's
@@ -79,7 +91,8 @@ func WithDescribeTTL(d time.Duration) connectors.Option {
 
 func resolveSettings(o connectors.Options) settings {
 	return connkit.VendorSettings(o, settings{apiVersion: DefaultAPIVersion, maxURI: 16000, bulkChunk: 10000,
-		bulkPoll: 500 * time.Millisecond, bulkPollMax: 15 * time.Second, describeTTL: time.Hour},
+		bulkPoll: 500 * time.Millisecond, bulkPollMax: 15 * time.Second, describeTTL: time.Hour,
+		quotaRecheck: 5 * time.Minute},
 		func(f option, s *settings) { f(s) })
 }
 
@@ -89,6 +102,8 @@ func (s settings) validate() error {
 		return connectors.Errorf(connectors.CodeInvalidArgument, "salesforce: API version %q is not of the form 62.0", s.apiVersion)
 	case s.reserve < 0 || s.reserve >= 1:
 		return connectors.Errorf(connectors.CodeInvalidArgument, "salesforce: reserve %v must be in [0, 1)", s.reserve)
+	case s.quotaRecheck <= 0 || s.quotaRecheck > quotaWindow:
+		return connectors.Errorf(connectors.CodeInvalidArgument, "salesforce: quota recheck %s must be positive and at most 24h", s.quotaRecheck)
 	case s.batchSize != 0 && (s.batchSize < 200 || s.batchSize > 2000):
 		return connectors.Errorf(connectors.CodeInvalidArgument, "salesforce: batch size %d must be 200 to 2000", s.batchSize)
 	case s.maxURI < 512:

@@ -5,10 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -60,7 +58,7 @@ type driver struct {
 	describe map[string]*cachedDescribe
 	exports  map[string]*exportPlan
 
-	used, max atomic.Int64 // from Sforce-Limit-Info
+	quota *quota // Sforce-Limit-Info: this connector's reports and the book
 }
 
 var (
@@ -89,6 +87,7 @@ func New(ctx context.Context, cred *credentials.Credential, opts ...connectors.O
 		return nil, err
 	}
 	d := &driver{opts: o, set: set, cred: cred.Clone(), login: login, describe: map[string]*cachedDescribe{}}
+	d.quota = newQuota(o, cred.ID)
 	d.plain, err = connkit.NewClient(Product, cred, o, connkit.ClientConfig{
 		DecodeError: decodeError,
 		ShouldRetry: shouldRetry,
@@ -206,77 +205,9 @@ func (c *driver) pathURL(path string) (string, error) {
 	return b.ResolveReference(u).String(), nil
 }
 
-// ---- limits ----
-
-// observe reads Sforce-Limit-Info ("api-usage=10018/100000") from every
-// response.
-func (c *driver) observe(resp *http.Response) {
-	if used, max, ok := parseLimitInfo(resp.Header.Get("Sforce-Limit-Info")); ok {
-		c.used.Store(used)
-		c.max.Store(max)
-	}
-}
-
-func parseLimitInfo(h string) (used, max int64, ok bool) {
-	for _, part := range strings.Split(h, ",") {
-		v, found := strings.CutPrefix(strings.TrimSpace(part), "api-usage=")
-		if !found {
-			continue
-		}
-		a, b, found := strings.Cut(v, "/")
-		if !found {
-			return 0, 0, false
-		}
-		u, err1 := strconv.ParseInt(a, 10, 64)
-		m, err2 := strconv.ParseInt(b, 10, 64)
-		if err1 != nil || err2 != nil || m <= 0 || u < 0 {
-			return 0, 0, false
-		}
-		return u, m, true
-	}
-	return 0, 0, false
-}
-
-// Usage is the org's daily API usage as last reported by Salesforce.
-type Usage struct {
-	Used, Max int64
-}
-
-// Remaining returns the calls left today, or -1 when not known yet.
-func (u Usage) Remaining() int64 {
-	if u.Max <= 0 {
-		return -1
-	}
-	return u.Max - u.Used
-}
-
-// Usage returns the daily API usage from the last response's
-// Sforce-Limit-Info header (zero before the first call).
-func (c *Connector) Usage() Usage { return c.d.usage() }
-
-func (c *driver) usage() Usage { return Usage{Used: c.used.Load(), Max: c.max.Load()} }
-
-// checkReserve refuses a call once usage reached the reserve fraction of
-// the daily allocation.
-func (c *driver) checkReserve() error {
-	if c.set.reserve <= 0 {
-		return nil
-	}
-	u := c.usage()
-	if u.Max <= 0 {
-		return nil
-	}
-	if float64(u.Used) >= c.set.reserve*float64(u.Max) {
-		return (&errs.Error{Code: errs.CodeRateLimited, Product: Product, VendorCode: "API_RESERVE",
-			Message: fmt.Sprintf("salesforce: %d of %d daily API calls used; the connector keeps %.0f%% in reserve for the org's other integrations",
-				u.Used, u.Max, 100*(1-c.set.reserve))}).WithDetail("quota", "reserve")
-	}
-	return nil
-}
-
 // get sends a GET through the reserve check and decodes JSON.
 func (c *driver) getJSON(ctx context.Context, rawURL string, header http.Header, v any) (*transport.Response, error) {
-	if err := c.checkReserve(); err != nil {
+	if err := c.checkReserve(ctx); err != nil {
 		return nil, err
 	}
 	return c.client.GetJSON(ctx, rawURL, header, v)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -17,18 +16,22 @@ import (
 	"github.com/xlr8/connectors/internal/transport"
 )
 
+// luaNow starts a script that reads Redis's clock: now, in microseconds.
+const luaNow = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+`
+
 // gcra reserves the next slot. KEYS[1] holds the theoretical arrival time
 // (TAT) in microseconds of Redis time. ARGV: emission interval T, burst
 // tolerance tau = T*(burst-1), and the longest wait the caller accepts (-1:
 // any), all in microseconds. It returns {granted (1 or 0), wait}: the
 // caller may send after wait microseconds; 0 means the slot lies past the
 // caller's deadline and nothing was reserved.
-var gcra = redis.NewScript(`
+var gcra = redis.NewScript(luaNow + `
 local T = tonumber(ARGV[1])
 local tau = tonumber(ARGV[2])
 local maxwait = tonumber(ARGV[3])
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local tat = tonumber(redis.call('GET', KEYS[1]) or now)
 if tat < now then tat = now end
 local wait = tat - tau - now
@@ -72,13 +75,8 @@ type Limiter struct {
 	interval    int64 // microseconds between calls
 	tau         int64 // burst tolerance, microseconds
 	fallback    *rate.Limiter
-	logger      *slog.Logger
 	callTimeout time.Duration
-	retryEvery  time.Duration
-
-	mu        sync.Mutex
-	degraded  bool
-	nextProbe time.Time
+	health      *health
 
 	redisGrants, localGrants atomic.Int64
 }
@@ -114,21 +112,13 @@ func New(cfg Config) (*Limiter, error) {
 		interval:    interval,
 		tau:         interval * int64(cfg.Burst-1),
 		fallback:    cfg.Fallback,
-		logger:      cfg.Logger,
-		callTimeout: cfg.CallTimeout,
-		retryEvery:  cfg.RetryEvery,
+		callTimeout: callTimeout(cfg.CallTimeout),
 	}
+	l.health = newHealth(l.key, cfg.Logger, cfg.RetryEvery,
+		"redislimit: Redis unreachable; pacing with the local limiter until it answers",
+		"redislimit: Redis answers again; pacing with the shared limiter")
 	if l.fallback == nil {
 		l.fallback = rate.NewLimiter(cfg.Rate, cfg.Burst)
-	}
-	if l.logger == nil {
-		l.logger = slog.New(slog.DiscardHandler)
-	}
-	if l.callTimeout <= 0 {
-		l.callTimeout = 500 * time.Millisecond
-	}
-	if l.retryEvery <= 0 {
-		l.retryEvery = time.Second
 	}
 	return l, nil
 }
@@ -155,22 +145,22 @@ func (l *Limiter) Wait(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if l.useRedis() {
+	if l.health.try() {
 		wait, err := l.reserve(ctx)
 		if err == nil {
-			l.recovered()
+			l.health.answered()
 			l.redisGrants.Add(1)
 			return transport.SleepContext(ctx, wait)
 		}
 		var dl *errDeadline
 		if errors.As(err, &dl) {
-			l.recovered()
+			l.health.answered()
 			return err
 		}
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		l.degrade(err)
+		l.health.failed(err)
 	}
 	if err := l.fallback.Wait(ctx); err != nil {
 		return err
@@ -200,37 +190,10 @@ func (l *Limiter) reserve(ctx context.Context) (time.Duration, error) {
 	return wait, nil
 }
 
-func (l *Limiter) useRedis() bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if !l.degraded {
-		return true
+// callTimeout is the bound on one script call: d, or 500ms.
+func callTimeout(d time.Duration) time.Duration {
+	if d <= 0 {
+		return 500 * time.Millisecond
 	}
-	if time.Now().Before(l.nextProbe) {
-		return false
-	}
-	l.nextProbe = time.Now().Add(l.retryEvery)
-	return true
-}
-
-func (l *Limiter) degrade(err error) {
-	l.mu.Lock()
-	was := l.degraded
-	l.degraded = true
-	l.nextProbe = time.Now().Add(l.retryEvery)
-	l.mu.Unlock()
-	if !was {
-		l.logger.Warn("redislimit: Redis unreachable; pacing with the local limiter until it answers",
-			slog.String("key", l.key), slog.String("error", errs.As(err, "").Error()))
-	}
-}
-
-func (l *Limiter) recovered() {
-	l.mu.Lock()
-	was := l.degraded
-	l.degraded = false
-	l.mu.Unlock()
-	if was {
-		l.logger.Info("redislimit: Redis answers again; pacing with the shared limiter", slog.String("key", l.key))
-	}
+	return d
 }
