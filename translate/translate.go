@@ -178,6 +178,10 @@ func (v *Vocabulary) parseFrom(query, from string) (connectors.Query, error) {
 		if !looksUniversal() {
 			return ParseOracle(query)
 		}
+	case DialectParams:
+		if q, ok, err := v.fromWQL(query, from); ok {
+			return q, err
+		}
 	}
 	return Parse(query)
 }

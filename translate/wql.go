@@ -278,3 +278,71 @@ func renderWQL(pq connectors.Query, m *Mapping, schema connectors.EntitySchema, 
 	}
 	return out.Query, nil
 }
+
+// fromWQL reads query as WQL when it parses as WQL over a data source one
+// of from's mappings names (allWorkers), renaming the aliases to the
+// product's field names; ok is false otherwise (the caller reads the
+// universal language).
+func (v *Vocabulary) fromWQL(query, from string) (connectors.Query, bool, error) {
+	wq, err := ParseWQL(query)
+	if err != nil {
+		return connectors.Query{}, false, nil
+	}
+	var m *Mapping
+	for _, e := range v.entities {
+		if pm, ok := e.Products[from]; ok && pm.WQL != "" && strings.EqualFold(pm.WQL, wq.Entity) {
+			m = pm
+		}
+	}
+	if m == nil {
+		return connectors.Query{}, false, nil
+	}
+	native := map[string]string{}
+	for _, fm := range m.Fields {
+		if a, ok := m.wqlAlias(fm.Name); ok {
+			native[a] = fm.Name
+		}
+	}
+	name := func(a string) (string, error) {
+		if n, ok := native[a]; ok {
+			return n, nil
+		}
+		return "", unsupportedf("%s: the WQL field %s of %s is not in the vocabulary", from, a, m.WQL).WithDetail("field", a)
+	}
+	q := wq
+	q.Entity = m.Entity
+	q.Fields = nil
+	for _, f := range wq.Fields {
+		n, err := name(f)
+		if err != nil {
+			return connectors.Query{}, true, err
+		}
+		q.Fields = append(q.Fields, n)
+	}
+	q.OrderBy = nil
+	for _, o := range wq.OrderBy {
+		n, err := name(o.Field)
+		if err != nil {
+			return connectors.Query{}, true, err
+		}
+		q.OrderBy = append(q.OrderBy, connectors.Order{Field: n, Desc: o.Desc})
+	}
+	schema, err := v.Schema(from, m.Canonical)
+	if err != nil {
+		return connectors.Query{}, true, err
+	}
+	types := map[string]connectors.FieldType{}
+	for _, f := range schema.Fields {
+		types[f.Name] = f.Type
+	}
+	// WQL quotes dates: the product's field types make them dates again.
+	q.Where, err = rewrite(wq.Where, func(c connectors.Cmp) (connectors.Expr, error) {
+		n, err := name(c.Field)
+		if err != nil {
+			return nil, err
+		}
+		c.Field = n
+		return coerceCmp(c, types[n])
+	})
+	return q, true, err
+}

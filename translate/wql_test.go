@@ -128,3 +128,26 @@ func FuzzWQLInjection(f *testing.F) {
 		}
 	})
 }
+
+// TestTranslateFromWQL reads Workday WQL back into canonical names and on
+// to another product.
+func TestTranslateFromWQL(t *testing.T) {
+	src := "SELECT employeeID, hireDate FROM allWorkers WHERE hireDate >= '2024-01-01' AND fullName contains 'Lee'"
+	got, err := Translate(src, "workday_hcm", CanonicalProduct)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "SELECT employee_id, hire_date FROM worker WHERE hire_date >= DATE '2024-01-01' AND display_name LIKE '%Lee%'"; got != want {
+		t.Errorf("to canonical = %q, want %q", got, want)
+	}
+	back, err := Translate(src, "workday_hcm", "workday_hcm")
+	if err != nil || back != src {
+		t.Errorf("workday_hcm to itself = %q, %v; want %q", back, err, src)
+	}
+	if _, err := Translate("SELECT costCenter FROM allWorkers", "workday_hcm", CanonicalProduct); !errors.Is(err, connectors.ErrUnsupported) {
+		t.Errorf("unmapped WQL field: %v, want UNSUPPORTED", err)
+	}
+	if _, err := Translate("SELECT workerId FROM workers", "workday_hcm", CanonicalProduct); err != nil {
+		t.Errorf("the universal language in REST names still reads: %v", err)
+	}
+}

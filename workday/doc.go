@@ -172,6 +172,24 @@
 // report's column aliases; values are text. WQL pages with limit and
 // offset and checks total.
 //
+// translate.Translate(q, "canonical", "workday_hcm") writes WQL for
+// workers (translate.CompileWQL over allWorkers, the vocabulary's wql
+// aliases), which Query runs as "wql:"+text: the audit's
+// "SELECT employee_id, hire_date FROM worker WHERE hire_date >= DATE
+// '2024-01-01'" is "SELECT employeeID, hireDate FROM allWorkers WHERE
+// hireDate >= '2024-01-01'", tested end to end over internal/fake/workday,
+// which reads the WQL with its own code. WQL, verified from published
+// material: POST wql/v1/{tenant}/data?limit=&offset= with {"query"},
+// answering {total, data} [Moveworks' Workday plugins, SGNL's adapter,
+// Workday's developer agent]; the allWorkers aliases employeeID, hireDate,
+// fullName, businessTitle, email_PrimaryWork, worker, workerActive; the
+// effectiveAsOfDate data-source parameter; ' and " strings, quoted dates,
+// in, contains, startsWith, is [not] empty, ORDER BY, LIMIT [Simba's and
+// CData's Workday connector guides]. Assumed: no escape inside strings
+// (values that would need one stay residual: Translate says UNSUPPORTED),
+// the row shape of each alias (text, a reference for worker), the limit
+// ceiling (the connector's page size, at most 100, is sent).
+//
 // # Errors
 //
 // Workday's answers are classified in one place (vendorCodeOf) by
