@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -26,23 +27,39 @@ import (
 // pathNode is one level of the field paths: members by name, and the
 // field a member completes.
 type pathNode struct {
-	kids  map[string]*pathNode
-	field string // non-empty: the member's value is this field
+	names  []string // the members this level reads, and their nodes
+	kids   []*pathNode
+	field  string // non-empty: the member's value is this field
+	shared int    // > 0: the field's values repeat across workers (boxed once); its slot + 1
 }
 
-func pathTrie(paths []string) *pathNode {
-	root := &pathNode{kids: map[string]*pathNode{}}
+// kid returns the node of member name, or nil (a scan: a level has a few
+// members).
+func (n *pathNode) kid(name []byte) *pathNode {
+	for i, k := range n.names {
+		if k == string(name) {
+			return n.kids[i]
+		}
+	}
+	return nil
+}
+
+func pathTrie(paths []string, shared ...string) *pathNode {
+	root := &pathNode{}
 	for _, p := range paths {
 		n := root
 		for part := range splitDots(p) {
-			k, ok := n.kids[part]
-			if !ok {
-				k = &pathNode{kids: map[string]*pathNode{}}
-				n.kids[part] = k
+			k := n.kid([]byte(part))
+			if k == nil {
+				k = &pathNode{}
+				n.names, n.kids = append(n.names, part), append(n.kids, k)
 			}
 			n = k
 		}
 		n.field = p
+		if i := slices.Index(shared, p); i >= 0 {
+			n.shared = i + 1
+		}
 	}
 	return root
 }
@@ -64,15 +81,26 @@ func splitDots(p string) func(func(string) bool) {
 	}
 }
 
-var workerTrie = pathTrie(workerFields)
+// workerTrie holds the workers' field paths; the values of the shared
+// ones (a worker type, a title, an organization, a location) repeat from
+// worker to worker and are boxed once per decoder state.
+var workerTrie = pathTrie(workerFields, workerShared...)
+
+var workerShared = []string{"workerType.descriptor", "primaryJob.businessTitle",
+	"primaryJob.supervisoryOrganization.id", "primaryJob.supervisoryOrganization.descriptor", "primaryJob.location.descriptor"}
+
+// maxShared bounds the boxed values a decoder state keeps.
+const maxShared = 4096
 
 type workerState struct {
 	dec     jsontext.Decoder
 	rd      bytes.Reader
 	scratch []byte
+	shared  map[string]any // text -> the same text boxed, for shared fields
+	last    [8]any         // per shared field, the last value boxed
 }
 
-var workerStates = sync.Pool{New: func() any { return new(workerState) }}
+var workerStates = sync.Pool{New: func() any { return &workerState{shared: map[string]any{}} }}
 
 // decodeWorkers decodes a workers page in one pass; ok is false when the
 // body must go to the general path.
@@ -227,7 +255,7 @@ func (s *workerState) object(n *pathNode, r connectors.Record) bool {
 		if !ok {
 			return false
 		}
-		k := n.kids[string(name)]
+		k := n.kid(name)
 		if k == nil {
 			if !s.skip() {
 				return false
@@ -235,7 +263,7 @@ func (s *workerState) object(n *pathNode, r connectors.Record) bool {
 			continue
 		}
 		if k.field != "" {
-			if !s.leaf(k.field, r) {
+			if !s.leaf(k, r) {
 				return false
 			}
 			continue
@@ -277,10 +305,8 @@ func (s *workerState) object(n *pathNode, r connectors.Record) bool {
 // leaf reads a field's value: a string (an empty one is absent), a
 // number, a boolean; null is absent. An object or array goes to the
 // general path.
-func (s *workerState) leaf(field string, r connectors.Record) bool {
-	if _, dup := r[field]; dup {
-		return false
-	}
+func (s *workerState) leaf(k *pathNode, r connectors.Record) bool {
+	field := k.field // reached once per record: the decoder refuses duplicate names
 	raw, err := s.dec.ReadValue()
 	if err != nil || overCap(raw) {
 		return false
@@ -294,7 +320,25 @@ func (s *workerState) leaf(field string, r connectors.Record) bool {
 			}
 			s.scratch = b
 		}
-		if len(b) > 0 {
+		switch {
+		case len(b) == 0:
+		case k.shared > 0 && len(b) <= 128:
+			slot := &s.last[k.shared-1]
+			if last, ok := (*slot).(string); ok && last == string(b) {
+				r[field] = *slot
+				break
+			}
+			v, ok := s.shared[string(b)]
+			if !ok {
+				if len(s.shared) >= maxShared {
+					clear(s.shared)
+				}
+				v = string(b)
+				s.shared[v.(string)] = v
+			}
+			*slot = v
+			r[field] = v
+		default:
 			r[field] = string(b)
 		}
 	case '0':
