@@ -204,7 +204,8 @@
 // into maps, following offset and total) over a loopback server of
 // precomputed pages:
 //
-//	go test ./workday -run XXX -bench 'GetWorkersPrecomputed|GetWorkersPaired|GetWorkersHeap' -benchmem -benchtime 12x
+//	go test ./workday -run XXX -bench GetWorkersPaired -benchmem -benchtime 12x
+//	go test ./workday -run XXX -bench 'GetWorkersPrecomputed|GetWorkersHeap' -benchmem
 //
 // TestGetWorkersHeapFlat checks that the peak heap streaming 1M workers is
 // within 20% of the peak for 10k.
