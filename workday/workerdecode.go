@@ -36,12 +36,18 @@ type pathNode struct {
 // kid returns the node of member name, or nil (a scan: a level has a few
 // members).
 func (n *pathNode) kid(name []byte) *pathNode {
+	k, _ := n.kidAt(name)
+	return k
+}
+
+// kidAt is kid with the member's index at its level.
+func (n *pathNode) kidAt(name []byte) (*pathNode, int) {
 	for i, k := range n.names {
 		if k == string(name) {
-			return n.kids[i]
+			return n.kids[i], i
 		}
 	}
-	return nil
+	return nil, -1
 }
 
 func pathTrie(paths []string, shared ...string) *pathNode {
@@ -114,6 +120,9 @@ func decodeWorkers(resp *transport.Response) (recs []connectors.Record, total in
 		s.dec.Reset(&s.rd)
 		workerStates.Put(s)
 	}()
+	if recs, total, ok := s.scanWorkers(resp.Body); ok {
+		return recs, total, true
+	}
 	s.rd.Reset(resp.Body)
 	s.dec.Reset(&s.rd)
 	if t, err := s.dec.ReadToken(); err != nil || t.Kind() != '{' {
@@ -302,11 +311,37 @@ func (s *workerState) object(n *pathNode, r connectors.Record) bool {
 	return err == nil
 }
 
+// putString stores a string field's value: an empty one is absent; a
+// shared field's value is boxed once.
+func (s *workerState) putString(k *pathNode, b []byte, r connectors.Record) {
+	switch {
+	case len(b) == 0:
+	case k.shared > 0 && len(b) <= 128:
+		slot := &s.last[k.shared-1]
+		if last, ok := (*slot).(string); ok && last == string(b) {
+			r[k.field] = *slot
+			return
+		}
+		v, ok := s.shared[string(b)]
+		if !ok {
+			if len(s.shared) >= maxShared {
+				clear(s.shared)
+			}
+			v = string(b)
+			s.shared[v.(string)] = v
+		}
+		*slot = v
+		r[k.field] = v
+	default:
+		r[k.field] = string(b)
+	}
+}
+
 // leaf reads a field's value: a string (an empty one is absent), a
 // number, a boolean; null is absent. An object or array goes to the
 // general path.
 func (s *workerState) leaf(k *pathNode, r connectors.Record) bool {
-	field := k.field // reached once per record: the decoder refuses duplicate names
+	field := k.field
 	raw, err := s.dec.ReadValue()
 	if err != nil || overCap(raw) {
 		return false
@@ -320,27 +355,7 @@ func (s *workerState) leaf(k *pathNode, r connectors.Record) bool {
 			}
 			s.scratch = b
 		}
-		switch {
-		case len(b) == 0:
-		case k.shared > 0 && len(b) <= 128:
-			slot := &s.last[k.shared-1]
-			if last, ok := (*slot).(string); ok && last == string(b) {
-				r[field] = *slot
-				break
-			}
-			v, ok := s.shared[string(b)]
-			if !ok {
-				if len(s.shared) >= maxShared {
-					clear(s.shared)
-				}
-				v = string(b)
-				s.shared[v.(string)] = v
-			}
-			*slot = v
-			r[field] = v
-		default:
-			r[field] = string(b)
-		}
+		s.putString(k, b, r)
 	case '0':
 		f, err := strconv.ParseFloat(string(raw), 64)
 		if err != nil {

@@ -31,7 +31,13 @@ func general(body string) ([]connectors.Record, int64, error) {
 // takes the body too).
 func checkWorkerDecoder(t *testing.T, body string) (taken bool) {
 	t.Helper()
+	st := workerStates.Get().(*workerState)
+	srecs, stotal, sok := st.scanWorkers([]byte(body))
+	workerStates.Put(st)
 	recs, total, ok := decodeWorkers(&transport.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(body)})
+	if sok && (!ok || stotal != total || !cmp.Equal(srecs, recs)) {
+		t.Errorf("%q: the scanner tier gives %v %d, the decoder %v %d %v", body, srecs, stotal, recs, total, ok)
+	}
 	if !ok {
 		return false
 	}
@@ -75,6 +81,19 @@ var workerBodies = []struct {
 	{`<html><body>Service Unavailable</body></html>`, false},
 	{`{"total":2.5,"data":[]}`, false},
 	{`{"total":1,"data":[{"id":"a"},7]}`, false},
+	{"{ \"total\" : 3 ,\n\"data\" : [ { \"id\" : \"a\" , \"person\" : { } } , {} , { \"x\" : [ ] , \"y\" : { } , \"z\" : [ 1 , -2.5e3 , \"s\" , null , true ] } ] }\n", true},
+	{`{"total":1,"data":[{"id":"a","id":"b"}]}`, false},
+	{`{"total":1,"data":[{"primaryJob":{"id":"j"},"primaryJob":{"id":"k"}}]}`, false},
+	{`{"total":1,"data":[{"id":"a","href":1,"href":2}]}`, true},
+	{`{"total":1,"data":[{"id":01}]}`, false},
+	{`{"total":1,"data":[{"x":-}]}`, false},
+	{`{"total":1,"data":[{"x":1.}]}`, false},
+	{`{"total":1,"data":[{"x":tru}]}`, false},
+	{`{"total":1,"data":[{"x":"a` + "\n" + `b"}]}`, false},
+	{`{"total":1,"data":[{"id":"a",}]}`, false},
+	{`{"total":1,"data":[{"id":"a"},]}`, false},
+	{`{"total":1,"data":[{"id":"a"}],}`, false},
+	{`{"total":1,"data":[{"person":{"email":"e"},"person":{"phone":"p"}}]}`, false},
 }
 
 // TestWorkerDecoderDifferential: the workers decoder against the general
