@@ -2,16 +2,10 @@ package workday
 
 import (
 	"bytes"
-	"errors"
-	"io"
 	"slices"
-	"strconv"
 	"sync"
 
-	"github.com/go-json-experiment/json/jsontext"
-
 	connectors "github.com/xlr8/connectors"
-	"github.com/xlr8/connectors/internal/capread"
 	"github.com/xlr8/connectors/internal/transport"
 )
 
@@ -20,9 +14,10 @@ import (
 // skipping every member no path names, so that no nested map is built
 // and walked. It gives what the general path (decodeREST, then pathValue
 // per field) gives; a body it does not take as plainly (malformed JSON,
-// duplicate names, invalid UTF-8, a value past the cap, a number out of
-// range, an object or array where a field's value is, HTML) goes to the
-// general path, which decides the records or the error.
+// a repeated member on a field path, invalid UTF-8, a bad escape, a value
+// past the cap, a number out of range, an object or array where a field's
+// value is, HTML) goes to the general path, which decides the records or
+// the error.
 
 // pathNode is one level of the field paths: members by name, and the
 // field a member completes.
@@ -99,216 +94,22 @@ var workerShared = []string{"workerType.descriptor", "primaryJob.businessTitle",
 const maxShared = 4096
 
 type workerState struct {
-	dec     jsontext.Decoder
-	rd      bytes.Reader
-	scratch []byte
+	scratch []byte         // an unquoted string with escapes
 	shared  map[string]any // text -> the same text boxed, for shared fields
 	last    [8]any         // per shared field, the last value boxed
 }
 
 var workerStates = sync.Pool{New: func() any { return &workerState{shared: map[string]any{}} }}
 
-// decodeWorkers decodes a workers page in one pass; ok is false when the
-// body must go to the general path.
+// decodeWorkers decodes a workers page in one pass (scanWorkers); ok is
+// false when the body must go to the general path.
 func decodeWorkers(resp *transport.Response) (recs []connectors.Record, total int64, ok bool) {
 	if transport.IsHTML(resp.Header, resp.Body) {
 		return nil, 0, false
 	}
 	s := workerStates.Get().(*workerState)
-	defer func() {
-		s.rd.Reset(nil)
-		s.dec.Reset(&s.rd)
-		workerStates.Put(s)
-	}()
-	if recs, total, ok := s.scanWorkers(resp.Body); ok {
-		return recs, total, true
-	}
-	s.rd.Reset(resp.Body)
-	s.dec.Reset(&s.rd)
-	if t, err := s.dec.ReadToken(); err != nil || t.Kind() != '{' {
-		return nil, 0, false
-	}
-	hasTotal, hasData := false, false
-	for s.dec.PeekKind() != '}' {
-		name, ok := s.name()
-		if !ok {
-			return nil, 0, false
-		}
-		switch string(name) {
-		case "total":
-			raw, err := s.dec.ReadValue()
-			if err != nil || raw.Kind() != '0' {
-				return nil, 0, false
-			}
-			n, err := strconv.ParseInt(string(raw), 10, 64)
-			if err != nil {
-				return nil, 0, false
-			}
-			total, hasTotal = n, true
-		case "data":
-			if hasData {
-				return nil, 0, false
-			}
-			hasData = true
-			if recs, ok = s.records(); !ok {
-				return nil, 0, false
-			}
-		default:
-			if !s.skip() {
-				return nil, 0, false
-			}
-		}
-	}
-	if _, err := s.dec.ReadToken(); err != nil {
-		return nil, 0, false
-	}
-	if _, err := s.dec.ReadToken(); !errors.Is(err, io.EOF) || !hasTotal {
-		return nil, 0, false
-	}
-	if recs == nil {
-		recs = []connectors.Record{}
-	}
-	return recs, total, true
-}
-
-// name reads a member's name (valid until the next read).
-func (s *workerState) name() ([]byte, bool) {
-	raw, err := s.dec.ReadValue()
-	if err != nil || raw.Kind() != '"' {
-		return nil, false
-	}
-	b := raw[1 : len(raw)-1]
-	if bytes.IndexByte(b, '\\') >= 0 {
-		if b, err = jsontext.AppendUnquote(s.scratch[:0], raw); err != nil {
-			return nil, false
-		}
-		s.scratch = b
-	}
-	return b, true
-}
-
-// skip passes over a value no path names, within the value cap.
-func (s *workerState) skip() bool {
-	raw, err := s.dec.ReadValue()
-	return err == nil && !overCap(raw) && numbersOK(raw)
-}
-
-// overCap reports a value holding a string or scalar past the value cap
-// (only a value longer than the cap can).
-func overCap(raw []byte) bool {
-	return int64(len(raw)) > capread.DefaultMaxValueBytes && capread.Exceeds(raw, capread.DefaultMaxValueBytes)
-}
-
-// numbersOK reports that every number in raw parses as a float64, as the
-// general path's decoding requires: only a number with an exponent or of
-// many digits can overflow, and only those are parsed.
-func numbersOK(raw []byte) bool {
-	in := false
-	for i := 0; i < len(raw); i++ {
-		c := raw[i]
-		if in {
-			if c == '\\' {
-				i++
-			} else if c == '"' {
-				in = false
-			}
-			continue
-		}
-		switch {
-		case c == '"':
-			in = true
-		case c == '-' || c >= '0' && c <= '9':
-			j := i
-			for j < len(raw) && bytes.IndexByte([]byte("+-.eE0123456789"), raw[j]) >= 0 {
-				j++
-			}
-			if num := raw[i:j]; len(num) > 300 || bytes.ContainsAny(num, "eE") {
-				if _, err := strconv.ParseFloat(string(num), 64); err != nil {
-					return false
-				}
-			}
-			i = j - 1
-		}
-	}
-	return true
-}
-
-func (s *workerState) records() ([]connectors.Record, bool) {
-	if t, err := s.dec.ReadToken(); err != nil || t.Kind() != '[' {
-		return nil, false
-	}
-	out := make([]connectors.Record, 0, 100)
-	for s.dec.PeekKind() != ']' {
-		if s.dec.PeekKind() != '{' {
-			return nil, false
-		}
-		r := make(connectors.Record, len(workerFields))
-		if !s.object(workerTrie, r) {
-			return nil, false
-		}
-		out = append(out, r)
-	}
-	if _, err := s.dec.ReadToken(); err != nil {
-		return nil, false
-	}
-	return out, true
-}
-
-// object reads an object at trie level n into r.
-func (s *workerState) object(n *pathNode, r connectors.Record) bool {
-	if t, err := s.dec.ReadToken(); err != nil || t.Kind() != '{' {
-		return false
-	}
-	for s.dec.PeekKind() != '}' {
-		name, ok := s.name()
-		if !ok {
-			return false
-		}
-		k := n.kid(name)
-		if k == nil {
-			if !s.skip() {
-				return false
-			}
-			continue
-		}
-		if k.field != "" {
-			if !s.leaf(k, r) {
-				return false
-			}
-			continue
-		}
-		switch s.dec.PeekKind() {
-		case '{':
-			if !s.object(k, r) {
-				return false
-			}
-		case '[':
-			// Through an array, the first element (pathValue's rule).
-			if _, err := s.dec.ReadToken(); err != nil {
-				return false
-			}
-			first := true
-			for s.dec.PeekKind() != ']' {
-				if first && s.dec.PeekKind() == '{' {
-					if !s.object(k, r) {
-						return false
-					}
-				} else if !s.skip() {
-					return false
-				}
-				first = false
-			}
-			if _, err := s.dec.ReadToken(); err != nil {
-				return false
-			}
-		default:
-			if !s.skip() {
-				return false
-			}
-		}
-	}
-	_, err := s.dec.ReadToken()
-	return err == nil
+	defer workerStates.Put(s)
+	return s.scanWorkers(resp.Body)
 }
 
 // putString stores a string field's value: an empty one is absent; a
@@ -335,40 +136,4 @@ func (s *workerState) putString(k *pathNode, b []byte, r connectors.Record) {
 	default:
 		r[k.field] = string(b)
 	}
-}
-
-// leaf reads a field's value: a string (an empty one is absent), a
-// number, a boolean; null is absent. An object or array goes to the
-// general path.
-func (s *workerState) leaf(k *pathNode, r connectors.Record) bool {
-	field := k.field
-	raw, err := s.dec.ReadValue()
-	if err != nil || overCap(raw) {
-		return false
-	}
-	switch raw.Kind() {
-	case '"':
-		b := raw[1 : len(raw)-1]
-		if bytes.IndexByte(b, '\\') >= 0 {
-			if b, err = jsontext.AppendUnquote(s.scratch[:0], raw); err != nil {
-				return false
-			}
-			s.scratch = b
-		}
-		s.putString(k, b, r)
-	case '0':
-		f, err := strconv.ParseFloat(string(raw), 64)
-		if err != nil {
-			return false
-		}
-		r[field] = f
-	case 't':
-		r[field] = true
-	case 'f':
-		r[field] = false
-	case 'n':
-	default:
-		return false
-	}
-	return true
 }

@@ -5,23 +5,24 @@ import (
 	"strconv"
 	"unicode/utf8"
 
+	"github.com/go-json-experiment/json/jsontext"
+
 	connectors "github.com/xlr8/connectors"
 	"github.com/xlr8/connectors/internal/capread"
 )
 
-// scanWorkers is the workers decoder's first tier: a byte scanner for the
-// common body, valid UTF-8 without a backslash (so every string is its
-// bytes), read straight into flat records. Anything else it meets (an
-// escape, a control character in a string, a malformed number or
-// literal, a repeated member on a field path, a value past the cap, too
-// deep a nesting) makes it give up (ok false) and the body goes to the
-// next tier (jsontext), then to the general path.
+// scanWorkers is the workers decoder: a byte scanner over a body of valid
+// UTF-8, read straight into flat records. Anything it does not take
+// plainly (a bad escape, a control character in a string, a malformed
+// number or literal, a repeated member on a field path, a value past the
+// cap, too deep a nesting) makes it give up (ok false): the body goes to
+// the general path.
 func (s *workerState) scanWorkers(body []byte) (recs []connectors.Record, total int64, ok bool) {
-	if bytes.IndexByte(body, '\\') >= 0 || !utf8.Valid(body) {
+	if !utf8.Valid(body) {
 		return nil, 0, false
 	}
 	sc := scanner{b: body, st: s}
-	if !sc.ws() || !sc.byte('{') {
+	if !sc.ws() || !sc.byte('{') || !sc.ws() {
 		return nil, 0, false
 	}
 	hasTotal, hasData := false, false
@@ -111,24 +112,39 @@ func (sc *scanner) byte(c byte) bool {
 	return false
 }
 
-// str reads a string without escapes: its bytes (valid UTF-8: the body
-// was checked), or false at a control character or past the cap.
+// str reads a string: its bytes (valid UTF-8: the body was checked), or,
+// with escapes, its unquoted text (valid until the next str); false at a
+// control character, a bad escape or past the cap.
 func (sc *scanner) str() ([]byte, bool) {
 	if !sc.byte('"') {
 		return nil, false
 	}
-	start := sc.i
+	start, escaped := sc.i, false
 	for sc.i < len(sc.b) {
-		c := sc.b[sc.i]
-		if c == '"' {
+		switch c := sc.b[sc.i]; {
+		case c == '"':
 			s := sc.b[start:sc.i]
 			sc.i++
-			return s, int64(len(s)) <= capread.DefaultMaxValueBytes
-		}
-		if c < 0x20 {
+			if int64(len(s)) > capread.DefaultMaxValueBytes {
+				return nil, false
+			}
+			if escaped {
+				out, err := jsontext.AppendUnquote(sc.st.scratch[:0], sc.b[start-1:sc.i])
+				if err != nil {
+					return nil, false
+				}
+				sc.st.scratch = out
+				return out, true
+			}
+			return s, true
+		case c == '\\':
+			escaped = true
+			sc.i += 2
+		case c < 0x20:
 			return nil, false
+		default:
+			sc.i++
 		}
-		sc.i++
 	}
 	return nil, false
 }
