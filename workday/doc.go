@@ -192,11 +192,11 @@
 //
 // # Speed and memory
 //
-// Workers pages are decoded in one pass straight into flat records
-// (workerdecode.go: only the members a field path names are read, the
-// rest skipped; a worker type, title, organization or location value is
-// boxed once and shared), and each page's pooled buffer is released once
-// decoded. A body that decoder does not take plainly goes to the general
+// Workers pages are decoded in one pass straight into flat records by a
+// byte scanner (workerscan.go, workerdecode.go: only the members a field
+// path names are read, the rest skipped and checked; a worker type,
+// title, organization or location value is boxed once and shared), and
+// each page's pooled buffer is released once decoded. A body that decoder does not take plainly goes to the general
 // path (internal/jsonpage, then each field by its path), which gives the
 // records or the error; TestWorkerDecoderDifferential and
 // FuzzWorkerDecoder hold the two paths to the same answers. Measured
