@@ -92,6 +92,15 @@
 //     page-size hint), effectiveDate=. Residual: child attributes, NOT
 //     other than <>, NOT IN and IS NOT NULL, LIKE values containing % _ *
 //     or \ (the syntax documents no escape), control characters.
+//   - CompileWQL (Workday Query Language, POST /ccx/api/wql/v1/{tenant}/data):
+//     SELECT aliases FROM dataSource [(effectiveAsOfDate = 'YYYY-MM-DD')]
+//     [WHERE ...] [ORDER BY alias ASC|DESC] [LIMIT n], with = < <= > >=,
+//     in (...), contains, startsWith, is empty / is not empty, AND OR and
+//     parentheses. Residual: != and NOT (other than NOT IS NULL), NOT IN,
+//     timestamps, and strings WQL's quotes cannot carry (see Escaping).
+//     Translate to workday_hcm writes WQL for an entity whose mapping names
+//     a wql data source (worker: allWorkers, fields by their wql alias),
+//     else parameters; Translate from workday_hcm reads such WQL back.
 //   - CompileParams (Workday REST and RaaS prompts, UKG): top-level
 //     conjuncts that match a declared Param (Vocabulary mappings declare
 //     them; Prompts builds RaaS prompts); a loose parameter (Workday's name
@@ -99,7 +108,7 @@
 //   - The Workday simulator speaks the universal language itself.
 //
 // Parsers: ParseSOQL / ParseSOQLWhere, ParseOData / ParseODataFilter,
-// ParseOracle / ParseOracleQ read what the emitters write and the common
+// ParseOracle / ParseOracleQ, ParseWQL read what the emitters write and the common
 // forms people write; for pushed-down queries parse(emit(q)) equals q
 // (on S/4HANA, with IN as its or-chain).
 //
@@ -110,9 +119,32 @@
 // datetimes are unquoted literals; OData and Oracle strings double the
 // quote; OData dates are datetime'...' or datetimeoffset'...', numbers
 // carry the suffix of their Edm type; URL parameters are percent-encoded
-// (& = + # and spaces always). A value a dialect cannot carry exactly goes
-// to the residual instead of being altered. FuzzEmitInjection checks by
-// re-parsing that arbitrary values leave the structure unchanged.
+// (& = + # and spaces always). WQL strings are quoted with ' , or with "
+// when the value holds a ' (both quotes appear in published WQL); no
+// escape is published, so a value holding both quotes, a backslash, a
+// control character or invalid UTF-8 is residual; WQL dates are
+// 'YYYY-MM-DD'. A value a dialect cannot carry exactly goes
+// to the residual instead of being altered. FuzzEmitInjection (and
+// FuzzWQLInjection) check by re-parsing that arbitrary values leave the
+// structure unchanged.
+//
+// # WQL: verified and assumed
+//
+// Seen in published material: the endpoint wql/v1/{tenant}/data with
+// {"query"} and limit/offset, answering {total, data} (Moveworks' Workday
+// plugins, SGNL's Go adapter, Workday's developer agent); SELECT ... FROM
+// allWorkers with the aliases employeeID, hireDate, fullName,
+// businessTitle, email_PrimaryWork, workdayID, worker, workerActive;
+// data-source parameters in parentheses (allWorkers (effectiveAsOfDate =
+// ...), dataSourceFilter = ...); strings in ' and in "; dates compared as
+// quoted 'YYYY-MM-DD' (hireDate >= "..." in Workday's own example; the
+// Convert Report to WQL output CData quotes); in (...), LIKE '%x%',
+// contains, startsWith, endsWith, is empty, is not empty, AND/OR with
+// parentheses (the Simba Workday connector guide); ORDER BY x ASC; LIMIT.
+// Assumed: < (by analogy with > >= <=), that WQL has no escape inside a
+// string, that contains/startsWith compare with case as Match does, that
+// is empty matches what Match treats as null, the quoting of the
+// effectiveAsOfDate value, and true/false literals.
 //
 // # Match
 //

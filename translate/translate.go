@@ -122,6 +122,9 @@ func (v *Vocabulary) Render(cq connectors.Query, product string) (string, error)
 		}
 		text, residual = o.Path(), o.Residual
 	case DialectParams:
+		if m.WQL != "" {
+			return renderWQL(pq, m, schema, product)
+		}
 		pr, err := CompileParams(pq, m.Params, opts...)
 		if err != nil {
 			return "", err
@@ -174,6 +177,10 @@ func (v *Vocabulary) parseFrom(query, from string) (connectors.Query, error) {
 	case DialectOracle:
 		if !looksUniversal() {
 			return ParseOracle(query)
+		}
+	case DialectParams:
+		if q, ok, err := v.fromWQL(query, from); ok {
+			return q, err
 		}
 	}
 	return Parse(query)

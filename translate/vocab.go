@@ -83,6 +83,9 @@ type FieldMap struct {
 	VendorType string `yaml:"vendor_type,omitempty"`
 	// Values maps canonical values to the product's.
 	Values map[string]any `yaml:"values,omitempty"`
+	// WQL is the field's Workday Query Language alias when it differs from
+	// Name (workerId is employeeID); see Mapping.WQL.
+	WQL string `yaml:"wql,omitempty"`
 }
 
 // UnmarshalYAML accepts a bare name or the full map.
@@ -145,6 +148,10 @@ type Mapping struct {
 	Fields map[string]FieldMap `yaml:"fields"`
 	// Params are the entity's filter parameters (params dialect).
 	Params []Param `yaml:"params,omitempty"`
+	// WQL is the Workday Query Language data source holding the entity
+	// (allWorkers): Render then writes WQL, each field by its WQL alias
+	// (FieldMap.WQL, else Name when Name is a plain alias).
+	WQL string `yaml:"wql,omitempty"`
 
 	byNative map[string]string
 }

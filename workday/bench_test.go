@@ -63,7 +63,7 @@ func BenchmarkStreamWorkers(b *testing.B) {
 	})
 }
 
-func benchToken(b *testing.B, f *fakewd.Fake) string {
+func benchToken(b testing.TB, f *fakewd.Fake) string {
 	resp, err := f.Server.Client().PostForm(f.Server.TokenURL(), url.Values{"grant_type": {"refresh_token"},
 		"refresh_token": {fakewd.RefreshToken}, "client_id": {fakewd.ClientID}, "client_secret": {fakewd.ClientSecret}})
 	if err != nil {

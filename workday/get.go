@@ -257,21 +257,23 @@ var workerFields = []string{"id", "descriptor", "workerId", "workerType.descript
 // serviceDates give hireDate.
 func (c *driver) workerPage(hire bool) pageDecoder {
 	return func(ctx context.Context, resp *transport.Response) ([]connectors.Record, int64, error) {
-		page, err := c.decodeREST(resp)
-		if err != nil {
-			return nil, 0, err
-		}
-		out := make([]connectors.Record, len(page.Records))
-		for i, item := range page.Records {
-			r := make(connectors.Record, len(workerFields)+1)
-			for _, f := range workerFields {
-				if v, ok := pathValue(item, f); ok {
-					if s, ok := v.(string); !ok || s != "" {
-						r[f] = v
-					}
-				}
+		out, total, ok := decodeWorkers(resp)
+		if !ok {
+			page, err := c.decodeREST(resp)
+			if err != nil {
+				return nil, 0, err
 			}
-			if id, _ := r["id"].(string); hire && id != "" {
+			out, total = make([]connectors.Record, len(page.Records)), page.Total
+			for i, item := range page.Records {
+				out[i] = workerRecord(item)
+			}
+		}
+		resp.Release() // the records hold copies of the body's strings
+		if !hire {
+			return out, total, nil
+		}
+		for _, r := range out {
+			if id, _ := r["id"].(string); id != "" {
 				d, err := c.hireDate(ctx, id)
 				if err != nil {
 					return nil, 0, err
@@ -280,10 +282,24 @@ func (c *driver) workerPage(hire bool) pageDecoder {
 					r["hireDate"] = d
 				}
 			}
-			out[i] = r
 		}
-		return out, page.Total, nil
+		return out, total, nil
 	}
+}
+
+// workerRecord reads one WorkerData object (decoded whole) into a record
+// with Workday's field names; a field Workday left out, or sent empty, is
+// absent.
+func workerRecord(item connectors.Record) connectors.Record {
+	r := make(connectors.Record, len(workerFields)+1)
+	for _, f := range workerFields {
+		if v, ok := pathValue(item, f); ok {
+			if s, ok := v.(string); !ok || s != "" {
+				r[f] = v
+			}
+		}
+	}
+	return r
 }
 
 // hireDate reads a worker's hire date (staffing v6 serviceDates); "" when

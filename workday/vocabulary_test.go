@@ -3,12 +3,14 @@ package workday_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	connectors "github.com/xlr8/connectors"
+	fakewd "github.com/xlr8/connectors/internal/fake/workday"
 	"github.com/xlr8/connectors/salesforce"
 	"github.com/xlr8/connectors/translate"
 	"github.com/xlr8/connectors/workday"
@@ -50,31 +52,105 @@ func TestVocabularyAgreesWithSchema(t *testing.T) {
 	}
 }
 
-// TestTranslateCanonicalToWorkdayHCM is the audit's example. The
-// vocabulary now names hire_date for workday_hcm (hireDate), so the query
-// is mapped; Workday's REST collections take no hire-date filter (the
-// params dialect), so Translate reports the range as the part Get filters
-// client side, and Get with that query answers over the wire.
+// TestTranslateCanonicalToWorkdayHCM is the audit's example: Translate
+// to workday_hcm writes WQL over allWorkers (the date range pushed as a
+// WQL condition), and the connector's wql: path runs exactly that text
+// against the independent fake, whose own WQL reader evaluates it. Get
+// with the same query over REST (the range filtered client side) gives
+// the same workers.
 func TestTranslateCanonicalToWorkdayHCM(t *testing.T) {
-	_, err := translate.Translate("SELECT employee_id, hire_date FROM worker WHERE hire_date >= DATE '2024-01-01'", "canonical", workday.ProductHCM)
-	var e *connectors.Error
-	if !errors.As(err, &e) || e.Code != connectors.CodeUnsupported || e.Details["residual"] != "hireDate >= DATE '2024-01-01'" {
-		t.Fatalf("Translate: %v (details %v), want the hireDate range as the client-side residual", err, e.Details)
+	text, err := translate.Translate("SELECT employee_id, hire_date FROM worker WHERE hire_date >= DATE '2024-01-01'", "canonical", workday.ProductHCM)
+	if err != nil {
+		t.Fatal(err)
 	}
+	if want := "SELECT employeeID, hireDate FROM allWorkers WHERE hireDate >= '2024-01-01'"; text != want {
+		t.Fatalf("Translate = %q, want %q", text, want)
+	}
+	f := fakewd.New(150)
+	t.Cleanup(f.Close)
+	ctx := context.Background()
+	conn, err := workday.New(ctx, f.Credential(), connectors.WithHTTPClient(f.Server.Client()), workday.WithPageSize(7))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = conn.Close() })
+	var want []connectors.Record
+	for _, w := range f.Workers() {
+		if w.Hired >= "2024-01-01" {
+			want = append(want, connectors.Record{"employeeID": w.EmployeeID, "hireDate": w.Hired})
+		}
+	}
+	if len(want) < 8 {
+		t.Fatalf("the seed has %d workers hired since 2024; the test needs more than a page", len(want))
+	}
+	got, err := connectors.Collect(conn.Query(ctx, "wql:"+text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("WQL over the fake (-want +got):\n%s", d)
+	}
+	sent := strings.Join(f.Log(), "\n")
+	if !strings.Contains(sent, "POST /ccx/api/wql/v1/"+fakewd.Tenant+"/data") {
+		t.Errorf("requests %s: want the WQL data endpoint", sent)
+	}
+
 	q, err := translate.Default().ToProduct(connectors.Query{Entity: "worker", Fields: []string{"employee_id", "hire_date"},
 		Where: connectors.Ge("hire_date", connectors.DateOf(time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC)))}, workday.ProductHCM)
 	if err != nil {
 		t.Fatal(err)
 	}
 	w := newWire(t, newSim(t))
-	got, err := connectors.Collect(w.open(t).Get(context.Background(), q))
+	rest, err := connectors.Collect(w.open(t).Get(ctx, q))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []connectors.Record{{"workerId": "EMP003", "hireDate": "2023-06-01"}, {"workerId": "EMP401", "hireDate": "2023-09-05"},
+	wantREST := []connectors.Record{{"workerId": "EMP003", "hireDate": "2023-06-01"}, {"workerId": "EMP401", "hireDate": "2023-09-05"},
 		{"workerId": "EMP402", "hireDate": "2024-01-08"}}
-	if d := cmp.Diff(want, got); d != "" {
-		t.Errorf("workers hired since 2023 (-want +got):\n%s", d)
+	if d := cmp.Diff(wantREST, rest); d != "" {
+		t.Errorf("workers hired since 2023 over REST (-want +got):\n%s", d)
+	}
+}
+
+// TestTranslatedWQLOverFake runs translated queries with quotes and
+// injection-shaped values through the connector's wql: path: the fake
+// answers exactly the rows the value names, never more.
+func TestTranslatedWQLOverFake(t *testing.T) {
+	f := fakewd.New(12)
+	t.Cleanup(f.Close)
+	ctx := context.Background()
+	conn, err := workday.New(ctx, f.Credential(), connectors.WithHTTPClient(f.Server.Client()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = conn.Close() })
+	ws := f.Workers()
+	tests := []struct {
+		name, where string
+		want        int
+	}{
+		{"exact name", "display_name = '" + ws[2].Name + "'", 1},
+		{"injection", "display_name = 'x'' OR employeeID != ''1'", 0},
+		{"quote", "display_name = 'O''Brien'", 0},
+		{"in and starts", "employee_id IN ('" + ws[0].EmployeeID + "', '" + ws[1].EmployeeID + "') AND display_name LIKE 'Worker%'", 2},
+		{"as of", "email IS NOT NULL AS OF DATE '2019-12-31'", 0},
+	}
+	for _, w := range ws {
+		if w.Hired <= "2019-12-31" {
+			tests[4].want++
+		}
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			text, err := translate.Translate("SELECT employee_id, display_name FROM worker WHERE "+tt.where, "canonical", workday.ProductHCM)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n, err := connectors.Count(conn.Query(ctx, "wql:"+text))
+			if err != nil || n != tt.want {
+				t.Errorf("%s: %d rows, %v; want %d", text, n, err, tt.want)
+			}
+		})
 	}
 }
 

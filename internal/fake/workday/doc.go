@@ -21,6 +21,9 @@
 //	customreport2 Time_Off_Requests?Employee_ID=&Start_Date=&End_Date=   requests overlapping the dates
 //	absenceManagement/v1 POST workers/{ID}/requestTimeOff   Request Time Off (Submit action; A1011 past the balance)
 //	businessProcess/v1 GET events/{ID}, events/{ID}/inProgressSteps, POST eventSteps/{ID}/approve
+//	wql/v1 POST data?limit=&offset= {"query"}      allWorkers rows {workdayID, employeeID, fullName, businessTitle,
+//	                                               email_PrimaryWork, hireDate, worker, workerActive}, evaluated by the
+//	                                               fake's own reader of the WQL subset (wql.go)
 //
 // Collections page with limit (default 20, at most 100: more is a 400) and
 // offset and advertise their total; ids are Workday IDs (32 hex digits) or

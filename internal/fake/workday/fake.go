@@ -187,6 +187,8 @@ func (f *Fake) routes() {
 	f.Server.HandleFunc("GET "+api+"businessProcess/v1"+t+"events/{id}", f.event)
 	f.Server.HandleFunc("GET "+api+"businessProcess/v1"+t+"events/{id}/inProgressSteps", f.steps)
 	f.Server.HandleFunc("POST "+api+"businessProcess/v1"+t+"eventSteps/{id}/approve", f.approve)
+	f.Server.HandleFunc("POST "+api+"wql/v1"+t+"data", f.wql)
+	f.Server.HandleFunc("GET "+api+"wql/v1"+t+"data", f.wql)
 }
 
 var paging = kit.Offset{OffsetParam: "offset", LimitParam: "limit", Default: 20, Max: 100, Reject: true}

@@ -1,0 +1,241 @@
+package translate
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	connectors "github.com/xlr8/connectors"
+)
+
+// ParseWQL reads the WQL CompileWQL writes and the common forms people
+// write: keywords in any case, strings in ' or " (no escapes), LIKE 'x%'
+// and '%x%' as startsWith and contains, != and NOT, data-source
+// parameters in parentheses after the source (effectiveAsOfDate gives
+// Query.AsOf; others are refused, the Query cannot carry them). Quoted
+// dates stay strings; compile with a schema to type them. Errors are
+// INVALID_ARGUMENT with the offset.
+func ParseWQL(src string) (connectors.Query, error) {
+	toks, err := wqlLex(src)
+	if err != nil {
+		return connectors.Query{}, err
+	}
+	p := &sqlParser{d: wqlDialect, src: src, toks: toks}
+	p.leaf = func() (connectors.Expr, error) { return wqlPredicate(p) }
+	q, err := wqlQueryOf(p)
+	if err != nil {
+		return connectors.Query{}, err
+	}
+	if err := q.Validate(); err != nil {
+		return connectors.Query{}, err
+	}
+	return q, nil
+}
+
+// wqlDialect is WQL for the shared expression parser: its boolean grammar
+// (OR, AND, NOT, parentheses), comparisons, in lists, LIKE and ORDER BY;
+// wqlPredicate adds contains, startsWith and is [not] empty.
+var wqlDialect = &sqlDialect{
+	cfg:      lexConfig{lang: "WQL"},
+	reserved: wqlReserved,
+	literal: func(p *sqlParser) (any, error) {
+		t := p.peek()
+		switch t.kind {
+		case tString:
+			p.i++
+			return t.text, nil
+		case tNumber:
+			p.i++
+			return parseNumber(p, t, t.text)
+		case tIdent:
+			if v, ok := p.keywordLiteral(); ok && v != nil {
+				return v, nil
+			}
+		}
+		return nil, p.fail("a value (a 'string', a number, true or false)")
+	},
+	like: func(p *sqlParser, t token) ([]patPart, error) {
+		var out []patPart
+		for _, r := range t.text {
+			if r == '%' || r == '_' {
+				out = append(out, patPart{wild: byte(r)})
+			} else {
+				out = append(out, patPart{r: r})
+			}
+		}
+		return out, nil
+	},
+}
+
+// wqlLex splits WQL into the shared parser's tokens: strings in ' or "
+// (no escapes: a string ends at its next quote), numbers, names and the
+// operators.
+func wqlLex(src string) ([]token, error) {
+	var out []token
+	i := 0
+	for {
+		for i < len(src) && isSpace(src[i]) {
+			i++
+		}
+		if i >= len(src) {
+			return append(out, token{kind: tEOF, pos: i, end: i}), nil
+		}
+		c, start := src[i], i
+		switch {
+		case c == '\'' || c == '"':
+			end := strings.IndexByte(src[i+1:], c)
+			if end < 0 {
+				return nil, syntaxError("WQL", src, start, "a closing "+string(c), "end of input")
+			}
+			text := src[i+1 : i+1+end]
+			if !utf8.ValidString(text) {
+				return nil, syntaxError("WQL", src, start, "valid UTF-8", "invalid UTF-8 in a string")
+			}
+			i += end + 2
+			out = append(out, token{kind: tString, text: text, raw: text, pos: start, end: i})
+		case isDigit(c) || (c == '-' && i+1 < len(src) && isDigit(src[i+1])):
+			n := scanNumber(src, i+1)
+			if n < len(src) && isIdentByte(src[n], "") {
+				return nil, syntaxError("WQL", src, n, "a separator after the number", "'"+clip(src[start:n+1])+"'")
+			}
+			out = append(out, token{kind: tNumber, text: src[i:n], pos: start, end: n})
+			i = n
+		case isIdentStart(c):
+			for i < len(src) && isIdentByte(src[i], "") {
+				i++
+			}
+			out = append(out, token{kind: tIdent, text: src[start:i], pos: start, end: i})
+		default:
+			op := ""
+			switch {
+			case strings.HasPrefix(src[i:], "!="), strings.HasPrefix(src[i:], "<>"),
+				strings.HasPrefix(src[i:], "<="), strings.HasPrefix(src[i:], ">="):
+				op = src[i : i+2]
+			case strings.IndexByte("(),=<>", c) >= 0:
+				op = src[i : i+1]
+			}
+			if op == "" {
+				r, _ := utf8.DecodeRuneInString(src[i:])
+				return nil, syntaxError("WQL", src, i, "a name, a value or an operator", "'"+string(r)+"'")
+			}
+			i += len(op)
+			out = append(out, token{kind: tOp, text: op, pos: start, end: i})
+		}
+	}
+}
+
+func wqlQueryOf(p *sqlParser) (connectors.Query, error) {
+	var q connectors.Query
+	if err := p.expectKw("SELECT"); err != nil {
+		return q, err
+	}
+	for {
+		f, err := p.ident("a field name")
+		if err != nil {
+			return q, err
+		}
+		q.Fields = append(q.Fields, f)
+		if !p.op(",") {
+			break
+		}
+	}
+	if !p.kw("FROM") {
+		return q, p.fail("',' or FROM")
+	}
+	src, err := p.ident("a data source")
+	if err != nil {
+		return q, err
+	}
+	q.Entity = src
+	if p.op("(") {
+		for {
+			name, err := p.ident("a data-source parameter")
+			if err != nil {
+				return q, err
+			}
+			if !strings.EqualFold(name, WQLAsOfParam) {
+				return q, invalidf("WQL: data-source parameter %q has no place in a query (only %s)", name, WQLAsOfParam).WithDetail("parameter", name)
+			}
+			if err := p.expectOp("="); err != nil {
+				return q, err
+			}
+			t := p.peek()
+			d, derr := connectors.ParseDate(t.text)
+			if t.kind != tString || derr != nil {
+				return q, p.fail("a quoted date 'YYYY-MM-DD'")
+			}
+			p.i++
+			q.AsOf = d.Time()
+			if p.op(")") {
+				break
+			}
+			if !p.op(",") {
+				return q, p.fail("',' or ')'")
+			}
+		}
+	}
+	if p.kw("WHERE") {
+		if q.Where, err = p.orExpr(); err != nil {
+			return q, err
+		}
+	}
+	if p.kw("ORDER") {
+		if q.OrderBy, err = p.orderBy(false); err != nil {
+			return q, err
+		}
+	}
+	if p.kw("LIMIT") {
+		t := p.peek()
+		n, err := strconv.Atoi(t.text)
+		if t.kind != tNumber || err != nil || n < 0 {
+			return q, p.fail("a non-negative integer after LIMIT")
+		}
+		p.i++
+		q.Limit = n
+	}
+	if p.peek().kind != tEOF {
+		return q, p.fail("AND, OR, ORDER BY, LIMIT or the end of the query")
+	}
+	return q, nil
+}
+
+// wqlPredicate reads WQL's own operators (contains, startsWith, is [not]
+// empty) and leaves the rest (comparisons, [not] in, like) to the shared
+// predicate.
+func wqlPredicate(p *sqlParser) (connectors.Expr, error) {
+	if p.peek().kind != tIdent || p.toks[p.i+1].kind != tIdent {
+		return p.predicate()
+	}
+	switch op := strings.ToLower(p.toks[p.i+1].text); op {
+	case "contains", "startswith":
+		field, err := p.ident("a field name")
+		if err != nil {
+			return nil, err
+		}
+		p.i++
+		t := p.peek()
+		if t.kind != tString {
+			return nil, p.fail("a quoted string after " + op)
+		}
+		p.i++
+		if op == "contains" {
+			return connectors.Contains(field, t.text), nil
+		}
+		return connectors.StartsWith(field, t.text), nil
+	case "is":
+		field, err := p.ident("a field name")
+		if err != nil {
+			return nil, err
+		}
+		p.i++
+		neg := p.kw("NOT")
+		if err := p.expectKw("EMPTY"); err != nil {
+			return nil, err
+		}
+		if neg {
+			return connectors.Not{X: connectors.IsNull(field)}, nil
+		}
+		return connectors.IsNull(field), nil
+	}
+	return p.predicate()
+}
