@@ -61,7 +61,10 @@
 // read from every response, failures and retries included (Usage). A 403
 // REQUEST_LIMIT_EXCEEDED for the daily allocation is RATE_LIMITED and not
 // retried; it ends a stream with a Resume token. The concurrent
-// long-running-request limit (the same code, another message) is retried.
+// long-running-request limit (the same code) is retried. The two are told
+// apart by the 403's own Sforce-Limit-Info (the allocation is spent when
+// USED reaches MAX), never by the message's words; a 403 without the header
+// is taken as the transient limit and retried within the retry policy.
 // WithReserve stops short of the allocation to protect the org's other
 // integrations (vendor code API_RESERVE): before every call the connector
 // checks the newest usage report, and at or past the reserve it refuses the

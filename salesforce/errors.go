@@ -3,7 +3,6 @@ package salesforce
 import (
 	"encoding/json"
 	"net/http"
-	"strings"
 
 	"github.com/xlr8/connectors/internal/connkit"
 	"github.com/xlr8/connectors/internal/errs"
@@ -50,10 +49,17 @@ func codeFor(vendor string, status int) errs.Code {
 	return errs.CodeForStatus(status)
 }
 
-// dailyQuota reports whether a REQUEST_LIMIT_EXCEEDED message is the daily
-// allocation ("TotalRequests Limit exceeded."), which lasts until usage rolls
-// off, as opposed to the transient concurrent long-running request limit.
-func dailyQuota(msg string) bool { return strings.Contains(msg, "TotalRequests") }
+// dailyQuota reports whether a REQUEST_LIMIT_EXCEEDED response is the daily
+// allocation, which lasts until usage rolls off, as opposed to the transient
+// concurrent long-running request limit. Both have the same errorCode; the
+// response's own Sforce-Limit-Info tells them apart (the allocation is spent
+// when USED reaches MAX). The message's English text is never read. A 403
+// without the header is taken as the transient limit: it is retried within
+// the retry policy's attempts, then returned as RATE_LIMITED.
+func dailyQuota(h http.Header) bool {
+	used, max, ok := parseLimitInfo(h.Get("Sforce-Limit-Info"))
+	return ok && max > 0 && used >= max
+}
 
 // decodeError reads Salesforce's error array (or an OAuth error) from a
 // failed response and refines the transport's error: vendor code, message,
@@ -90,7 +96,7 @@ func decodeError(e *errs.Error, resp *transport.Response) *errs.Error {
 	case "REQUEST_LIMIT_EXCEEDED":
 		// The daily quota is not retried within the day; the concurrent
 		// request limit clears in seconds.
-		e.Retryable = !dailyQuota(first.Message)
+		e.Retryable = !dailyQuota(resp.Header)
 		if !e.Retryable {
 			e = e.WithDetail("quota", "daily")
 		}
@@ -99,10 +105,9 @@ func decodeError(e *errs.Error, resp *transport.Response) *errs.Error {
 }
 
 // shouldRetry retries Salesforce's transient limit, the concurrent
-// long-running request limit (a 403 REQUEST_LIMIT_EXCEEDED whose message is
-// not the daily TotalRequests one), and leaves every other status to the
-// transport's default. Salesforce sends no header telling the 403s apart, so
-// it peeks at the error array.
+// long-running request limit (a 403 REQUEST_LIMIT_EXCEEDED while the daily
+// allocation is not spent, dailyQuota), and leaves every other status to the
+// transport's default. It peeks at the error array for the errorCode.
 func shouldRetry(resp *http.Response) (retry, decided bool) {
 	if resp.StatusCode != http.StatusForbidden {
 		return false, false
@@ -111,5 +116,5 @@ func shouldRetry(resp *http.Response) (retry, decided bool) {
 	if json.Unmarshal(transport.PeekBody(resp, 4096), &list) != nil || len(list) == 0 {
 		return false, true
 	}
-	return list[0].ErrorCode == "REQUEST_LIMIT_EXCEEDED" && !dailyQuota(list[0].Message), true
+	return list[0].ErrorCode == "REQUEST_LIMIT_EXCEEDED" && !dailyQuota(resp.Header), true
 }
