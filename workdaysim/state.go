@@ -43,6 +43,7 @@ type store struct {
 
 type employee struct {
 	EmployeeRecord
+	view viewCache // get_employee's rendered result (views.go)
 }
 
 type balanceKey struct {
@@ -210,6 +211,7 @@ func (s *store) settle(today Date) {
 
 func (s *store) apply(t *Transaction) {
 	e := s.emps[t.EmployeeID]
+	e.view.invalidate()
 	switch t.Kind {
 	case TxnUpdate:
 		for _, c := range t.Changes {
