@@ -25,16 +25,7 @@ func required(field, v string) error {
 }
 
 func (s *store) getEmployee(en env, req GetEmployeeRequest) (out *Employee, err error) {
-	if err := required("employee_id", req.EmployeeID); err != nil {
-		return nil, err
-	}
-	s.read(en.today, func() {
-		var e *employee
-		if e, err = s.lookupActive(req.EmployeeID); err != nil {
-			return
-		}
-		out = s.directoryEntry(e)
-	})
+	err = s.readActive(en, req.EmployeeID, func(e *employee) { out = s.directoryEntry(e) })
 	return out, err
 }
 
@@ -42,17 +33,23 @@ func (s *store) getEmployee(en env, req GetEmployeeRequest) (out *Employee, err 
 // employee's cached directory view (views.go) instead of a new Employee to
 // render.
 func (s *store) getEmployeeMap(en env, req GetEmployeeRequest) (out map[string]any, err error) {
-	if err := required("employee_id", req.EmployeeID); err != nil {
-		return nil, err
+	err = s.readActive(en, req.EmployeeID, func(e *employee) { out = s.directoryView(e) })
+	return out, err
+}
+
+// readActive runs fn on the active employee id under the read lock.
+func (s *store) readActive(en env, id string, fn func(*employee)) error {
+	if err := required("employee_id", id); err != nil {
+		return err
 	}
+	var err error
 	s.read(en.today, func() {
 		var e *employee
-		if e, err = s.lookupActive(req.EmployeeID); err != nil {
-			return
+		if e, err = s.lookupActive(id); err == nil {
+			fn(e)
 		}
-		out = s.directoryView(e)
 	})
-	return out, err
+	return err
 }
 
 // directoryEntry is an employee's public directory information.
