@@ -43,7 +43,9 @@ type store struct {
 
 type employee struct {
 	EmployeeRecord
-	view viewCache // get_employee's rendered result (views.go)
+	// view is get_employee's rendered result (views.go): every change to
+	// the record must drop it (apply does, under the write lock).
+	view viewCache
 }
 
 type balanceKey struct {
