@@ -25,25 +25,44 @@ func required(field, v string) error {
 }
 
 func (s *store) getEmployee(en env, req GetEmployeeRequest) (out *Employee, err error) {
-	if err := required("employee_id", req.EmployeeID); err != nil {
-		return nil, err
+	err = s.readActive(en, req.EmployeeID, func(e *employee) { out = s.directoryEntry(e) })
+	return out, err
+}
+
+// getEmployeeMap is getEmployee for Execute: the same checks, and the
+// employee's cached directory view (views.go) instead of a new Employee to
+// render.
+func (s *store) getEmployeeMap(en env, req GetEmployeeRequest) (out map[string]any, err error) {
+	err = s.readActive(en, req.EmployeeID, func(e *employee) { out = s.directoryView(e) })
+	return out, err
+}
+
+// readActive runs fn on the active employee id under the read lock.
+func (s *store) readActive(en env, id string, fn func(*employee)) error {
+	if err := required("employee_id", id); err != nil {
+		return err
 	}
+	var err error
 	s.read(en.today, func() {
 		var e *employee
-		if e, err = s.lookupActive(req.EmployeeID); err != nil {
-			return
-		}
-		out = &Employee{
-			EmployeeID: e.EmployeeID,
-			Name:       PersonName{First: e.Name.First, Last: e.Name.Last, Display: e.Name.Display},
-			Email:      e.Email,
-			Job:        Job{Title: e.Job.Title, Department: e.Job.Department, DepartmentID: e.Job.DepartmentID, Location: e.Job.Location},
-			Manager:    s.ref(e.ManagerID),
-			Status:     e.Status,
-			StartDate:  e.StartDate,
+		if e, err = s.lookupActive(id); err == nil {
+			fn(e)
 		}
 	})
-	return out, err
+	return err
+}
+
+// directoryEntry is an employee's public directory information.
+func (s *store) directoryEntry(e *employee) *Employee {
+	return &Employee{
+		EmployeeID: e.EmployeeID,
+		Name:       PersonName{First: e.Name.First, Last: e.Name.Last, Display: e.Name.Display},
+		Email:      e.Email,
+		Job:        Job{Title: e.Job.Title, Department: e.Job.Department, DepartmentID: e.Job.DepartmentID, Location: e.Job.Location},
+		Manager:    s.ref(e.ManagerID),
+		Status:     e.Status,
+		StartDate:  e.StartDate,
+	}
 }
 
 func (s *store) getEmployeeFull(en env, req GetEmployeeRequest) (out *EmployeeFull, err error) {

@@ -109,7 +109,7 @@ func newSimulator(o connectors.Options, cfg Config, be *backend) (*Simulator, er
 	co := o
 	co.Clock = be.clock.Now
 	conn, err := connkit.New(simDriver{s}, connkit.Config{Product: Product, Options: co, Auditor: s.audit, Actions: []connkit.Action{
-		action(s, CapGetEmployee, (*store).getEmployee),
+		mapAction(s, CapGetEmployee, (*store).getEmployeeMap),
 		action(s, CapGetEmployeeFull, (*store).getEmployeeFull),
 		action(s, CapListDirectReports, (*store).listDirectReports),
 		action(s, CapGetOrgChart, (*store).getOrgChart),
@@ -156,17 +156,27 @@ func action[Req, Resp any](s *Simulator, name string, fn op[Req, Resp]) connkit.
 	})
 }
 
+// mapAction is action for an operation that gives its result rendered
+// (from the store's cached views): Execute returns it as it is.
+func mapAction[Req any](s *Simulator, name string, fn func(*store, env, Req) (map[string]any, error)) connkit.Action {
+	sp, _ := wdapi.Spec(name)
+	return connkit.BindMap(sp, func(ctx context.Context, p connectors.Principal, req Req) (map[string]any, error) {
+		return run(ctx, s, name, p, req, fn)
+	})
+}
+
 // run waits the simulated latency, injects the configured failures (which
 // change nothing), then runs the operation on the current state.
-func run[Req, Resp any](ctx context.Context, s *Simulator, name string, p connectors.Principal, req Req, fn op[Req, Resp]) (*Resp, error) {
+func run[Req, Out any](ctx context.Context, s *Simulator, name string, p connectors.Principal, req Req, fn func(*store, env, Req) (Out, error)) (Out, error) {
+	var zero Out
 	c, _ := wdapi.Capability(name)
 	if err := s.simulate(ctx, name, c.Write); err != nil {
-		return nil, err
+		return zero, err
 	}
 	now := s.be.clock.Now()
 	out, err := fn(s.be.st.Load(), env{now: now, today: connectors.DateOf(now), p: p, cfg: &s.cfg}, req)
 	if err != nil {
-		return nil, normalize(err)
+		return zero, normalize(err)
 	}
 	return out, nil
 }

@@ -43,6 +43,9 @@ type store struct {
 
 type employee struct {
 	EmployeeRecord
+	// view is get_employee's rendered result (views.go): every change to
+	// the record must drop it (apply does, under the write lock).
+	view viewCache
 }
 
 type balanceKey struct {
@@ -210,6 +213,7 @@ func (s *store) settle(today Date) {
 
 func (s *store) apply(t *Transaction) {
 	e := s.emps[t.EmployeeID]
+	e.view.invalidate()
 	switch t.Kind {
 	case TxnUpdate:
 		for _, c := range t.Changes {

@@ -21,6 +21,8 @@ type Handler func(ctx context.Context, p connectors.Principal, params map[string
 type Action struct {
 	Capability connectors.Capability
 	Handle     Handler
+
+	raw rawHandler // set by Bind and BindMap: Execute skips the copy of params
 }
 
 // Actions is an action table: dispatch by capability string, UNSUPPORTED for
@@ -133,7 +135,18 @@ func (a *Actions) Execute(ctx context.Context, au *Auditor, action string, param
 		au.record(ctx, connectors.Capability{Name: action, AuditLevel: connectors.AuditStandard}, connectors.Principal{}, nil, err, start)
 		return nil, err
 	}
-	p, rest, err := connectors.SplitPrincipal(params)
+	var (
+		p    connectors.Principal
+		rest map[string]any
+		skip int
+		err  error
+	)
+	if act.raw != nil {
+		p, skip, err = principalOf(params)
+		rest = params
+	} else {
+		p, rest, err = connectors.SplitPrincipal(params)
+	}
 	if err != nil {
 		e := errs.As(err, a.product).Clone()
 		e.Product = a.product
@@ -158,7 +171,12 @@ func (a *Actions) Execute(ctx context.Context, au *Auditor, action string, param
 		au.record(ctx, act.Capability, p, nil, e, start)
 		return nil, e
 	}
-	out, err := act.Handle(transport.WithPrincipal(ctx, p.ID), p, rest)
+	var out map[string]any
+	if hctx := transport.WithPrincipal(ctx, p.ID); act.raw != nil {
+		out, err = act.raw(hctx, p, rest, skip)
+	} else {
+		out, err = act.Handle(hctx, p, rest)
+	}
 	if err != nil {
 		e := errs.As(err, a.product)
 		if e.Product == "" {

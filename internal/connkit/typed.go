@@ -159,11 +159,7 @@ func Bind[Req, Resp any](s Spec, h TypedHandler[Req, Resp]) Action {
 			reflect.TypeFor[Req](), reflect.TypeFor[Resp](), s.Request, s.Response))
 	}
 	enc := encoderOf(s.Response)
-	return Action{Capability: s.Capability, Handle: func(ctx context.Context, p connectors.Principal, params map[string]any) (map[string]any, error) {
-		var req Req
-		if err := Decode(params, &req); err != nil {
-			return nil, err
-		}
+	return bind(s, func(ctx context.Context, p connectors.Principal, req Req) (map[string]any, error) {
 		out, err := h(ctx, p, req)
 		if err != nil {
 			return nil, err
@@ -176,6 +172,49 @@ func Bind[Req, Resp any](s Spec, h TypedHandler[Req, Resp]) Action {
 		}
 		m, _ := enc(reflect.ValueOf(out).Elem()).(map[string]any)
 		return m, nil
+	})
+}
+
+// MapHandler runs an action on its decoded request and returns its result
+// already rendered: the map EncodeMap would give for the declared response,
+// fresh for this call (the caller owns it and may change it).
+type MapHandler[Req any] func(ctx context.Context, p connectors.Principal, req Req) (map[string]any, error)
+
+// BindMap attaches a handler that renders its own result, for a driver
+// that keeps results rendered between calls (the simulator's directory
+// views): params are decoded as Bind decodes them. A nil map with a nil
+// error is INTERNAL. It panics when Req is not the spec's request type.
+func BindMap[Req any](s Spec, h MapHandler[Req]) Action {
+	if reflect.TypeFor[Req]() != s.Request {
+		panic(fmt.Sprintf("connkit: BindMap of %s with %v, declared %v", s.Capability.Name, reflect.TypeFor[Req](), s.Request))
+	}
+	return bind(s, func(ctx context.Context, p connectors.Principal, req Req) (map[string]any, error) {
+		out, err := h(ctx, p, req)
+		if err == nil && out == nil {
+			return nil, &errs.Error{Code: errs.CodeInternal, Message: s.Capability.Name + " returned no result"}
+		}
+		return out, err
+	})
+}
+
+// bind builds the action of a rendering handler. Execute calls it on the
+// caller's params in place (raw: a request of plain strings is filled
+// without Decode's walk and without a copy of params); Handle takes params
+// without the principal keys.
+func bind[Req any](s Spec, h MapHandler[Req]) Action {
+	sf := stringFieldsOf(s.Request)
+	raw := func(ctx context.Context, p connectors.Principal, params map[string]any, skip int) (map[string]any, error) {
+		var req Req
+		if !fill(sf, params, skip, &req) {
+			var err error
+			if req, err = decodeCopy[Req](params, skip); err != nil {
+				return nil, err
+			}
+		}
+		return h(ctx, p, req)
+	}
+	return Action{Capability: s.Capability, raw: raw, Handle: func(ctx context.Context, p connectors.Principal, params map[string]any) (map[string]any, error) {
+		return raw(ctx, p, params, 0)
 	}}
 }
 
