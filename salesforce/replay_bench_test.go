@@ -1,9 +1,9 @@
 package salesforce_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/xlr8/connectors/internal/fake/kit"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -60,19 +60,11 @@ func newReplay(b *testing.B, total int) *replay {
 	if err := json.Unmarshal(get("/services/data/v62.0/query?q="+url.QueryEscape("SELECT "+accountFields+" FROM Account ORDER BY Id")), &page); err != nil || len(page.Records) != replayPage {
 		b.Fatalf("template page: %d records, %v", len(page.Records), err)
 	}
-	var joined bytes.Buffer
-	for i, rec := range page.Records {
-		if i > 0 {
-			joined.WriteByte(',')
-		}
-		at := bytes.Index(rec, []byte(`"Id":"`))
-		if at < 0 {
-			b.Fatal("a template record has no Id")
-		}
-		r.idAt = append(r.idAt, joined.Len()+at+len(`"Id":"`))
-		joined.Write(rec)
+	tmpl, err := kit.NewReplay(page.Records, "Id")
+	if err != nil {
+		b.Fatal(err)
 	}
-	r.records = joined.Bytes()
+	r.records, r.idAt = tmpl.Records, tmpl.IDAt
 	r.Server = httptest.NewTLSServer(http.HandlerFunc(r.serve))
 	b.Cleanup(r.Close)
 	return r

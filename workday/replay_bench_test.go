@@ -1,9 +1,9 @@
 package workday_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/xlr8/connectors/internal/fake/kit"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -57,19 +57,11 @@ func newWDReplay(b testing.TB, total int) *wdReplay {
 		b.Fatalf("template page: %d records, %v", len(page.Data), err)
 	}
 	r := &wdReplay{total: total}
-	var joined bytes.Buffer
-	for i, rec := range page.Data {
-		if i > 0 {
-			joined.WriteByte(',')
-		}
-		at := bytes.Index(rec, []byte(`"id":"`))
-		if at < 0 {
-			b.Fatal("a template record has no id")
-		}
-		r.idAt = append(r.idAt, joined.Len()+at+len(`"id":"`))
-		joined.Write(rec)
+	tmpl, err := kit.NewReplay(page.Data, "id")
+	if err != nil {
+		b.Fatal(err)
 	}
-	r.records = joined.Bytes()
+	r.records, r.idAt = tmpl.Records, tmpl.IDAt
 	r.Server = httptest.NewTLSServer(http.HandlerFunc(r.serve))
 	b.Cleanup(r.Close)
 	return r
