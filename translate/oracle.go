@@ -256,23 +256,8 @@ var oracleDialect = &sqlDialect{
 	cfg: lexConfig{lang: "Oracle q", identExtra: "."},
 	reserved: map[string]bool{"AND": true, "OR": true, "NOT": true, "IN": true, "LIKE": true, "IS": true,
 		"NULL": true, "TRUE": true, "FALSE": true, "BETWEEN": true},
-	literal: func(p *sqlParser) (any, error) {
-		t := p.peek()
-		switch t.kind {
-		case tString:
-			p.i++
-			return t.text, nil
-		case tNumber:
-			p.i++
-			return parseNumber(p, t, t.text)
-		case tIdent:
-			if v, ok := p.keywordLiteral(); ok {
-				return v, nil
-			}
-		}
-		return nil, p.fail("a value (a 'string', a number, true, false)")
-	},
-	isNull: true,
+	literal: plainLiteral(true, "a value (a 'string', a number, true, false)"),
+	isNull:  true,
 	like: func(p *sqlParser, t token) ([]patPart, error) {
 		var out []patPart
 		for _, r := range t.text {

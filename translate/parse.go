@@ -126,16 +126,11 @@ func (p *sqlParser) query() (connectors.Query, error) {
 		return q, err
 	}
 	if !p.op("*") {
-		for {
-			f, err := p.ident("a field name or *")
-			if err != nil {
-				return q, err
-			}
-			q.Fields = append(q.Fields, f)
-			if !p.op(",") {
-				break
-			}
+		fields, err := p.fieldList("a field name or *")
+		if err != nil {
+			return q, err
 		}
+		q.Fields = fields
 	}
 	if !p.kw("FROM") {
 		if len(q.Fields) > 0 {

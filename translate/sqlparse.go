@@ -486,3 +486,40 @@ func dateParam(lang, name, val string) (time.Time, error) {
 	}
 	return d.Time(), nil
 }
+
+// fieldList reads "field { , field }" (what names the first expected token).
+func (p *sqlParser) fieldList(what string) ([]string, error) {
+	var fields []string
+	for {
+		f, err := p.ident(what)
+		if err != nil {
+			return nil, err
+		}
+		fields = append(fields, f)
+		if !p.op(",") {
+			return fields, nil
+		}
+	}
+}
+
+// plainLiteral reads the literals of a dialect without typed date literals:
+// a 'string', a number, TRUE or FALSE, and NULL when null is set; expected
+// names them in the error.
+func plainLiteral(null bool, expected string) func(*sqlParser) (any, error) {
+	return func(p *sqlParser) (any, error) {
+		t := p.peek()
+		switch t.kind {
+		case tString:
+			p.i++
+			return t.text, nil
+		case tNumber:
+			p.i++
+			return parseNumber(p, t, t.text)
+		case tIdent:
+			if v, ok := p.keywordLiteral(); ok && (null || v != nil) {
+				return v, nil
+			}
+		}
+		return nil, p.fail(expected)
+	}
+}

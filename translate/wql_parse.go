@@ -38,22 +38,7 @@ func ParseWQL(src string) (connectors.Query, error) {
 var wqlDialect = &sqlDialect{
 	cfg:      lexConfig{lang: "WQL"},
 	reserved: wqlReserved,
-	literal: func(p *sqlParser) (any, error) {
-		t := p.peek()
-		switch t.kind {
-		case tString:
-			p.i++
-			return t.text, nil
-		case tNumber:
-			p.i++
-			return parseNumber(p, t, t.text)
-		case tIdent:
-			if v, ok := p.keywordLiteral(); ok && v != nil {
-				return v, nil
-			}
-		}
-		return nil, p.fail("a value (a 'string', a number, true or false)")
-	},
+	literal:  plainLiteral(false, "a value (a 'string', a number, true or false)"),
 	like: func(p *sqlParser, t token) ([]patPart, error) {
 		var out []patPart
 		for _, r := range t.text {
@@ -129,16 +114,11 @@ func wqlQueryOf(p *sqlParser) (connectors.Query, error) {
 	if err := p.expectKw("SELECT"); err != nil {
 		return q, err
 	}
-	for {
-		f, err := p.ident("a field name")
-		if err != nil {
-			return q, err
-		}
-		q.Fields = append(q.Fields, f)
-		if !p.op(",") {
-			break
-		}
+	fields, err := p.fieldList("a field name")
+	if err != nil {
+		return q, err
 	}
+	q.Fields = fields
 	if !p.kw("FROM") {
 		return q, p.fail("',' or FROM")
 	}
