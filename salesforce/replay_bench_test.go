@@ -12,7 +12,6 @@ import (
 	"runtime/metrics"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -33,10 +32,8 @@ const replayPage = 2000
 type replay struct {
 	*httptest.Server
 	describe []byte
-	records  []byte // the page's records, joined, without brackets
-	idAt     []int  // where each record's Id value starts in records
+	tmpl     *kit.Replay // the page's records, and where each id starts
 	total    int
-	pool     sync.Pool
 }
 
 func newReplay(b *testing.B, total int) *replay {
@@ -64,7 +61,7 @@ func newReplay(b *testing.B, total int) *replay {
 	if err != nil {
 		b.Fatal(err)
 	}
-	r.records, r.idAt = tmpl.Records, tmpl.IDAt
+	r.tmpl = tmpl
 	r.Server = httptest.NewTLSServer(http.HandlerFunc(r.serve))
 	b.Cleanup(r.Close)
 	return r
@@ -99,21 +96,7 @@ func (r *replay) page(w http.ResponseWriter, k int) {
 	if k+1 < pages {
 		head = fmt.Sprintf(`{"totalSize":%d,"done":false,"nextRecordsUrl":"/services/data/v62.0/query/01gREPLAY-%d","records":[`, r.total, k+1)
 	}
-	bp, _ := r.pool.Get().(*[]byte)
-	if bp == nil {
-		bp = new([]byte)
-	}
-	buf := append((*bp)[:0], r.records...)
-	tag := fmt.Sprintf("%06d", k)
-	for _, at := range r.idAt {
-		copy(buf[at+3:at+9], tag)
-	}
-	w.Header().Set("Content-Length", strconv.Itoa(len(head)+len(buf)+2))
-	io.WriteString(w, head)
-	w.Write(buf)
-	io.WriteString(w, "]}")
-	*bp = buf
-	r.pool.Put(bp)
+	r.tmpl.Write(w, []byte(head), fmt.Sprintf("%06d", k), 3)
 }
 
 func (r *replay) cred() *credentials.Credential {

@@ -10,7 +10,6 @@ import (
 	"runtime"
 	"runtime/metrics"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
@@ -31,10 +30,8 @@ const replayPage = 100
 // unique across pages).
 type wdReplay struct {
 	*httptest.Server
-	records []byte // the page's records, joined, without brackets
-	idAt    []int  // where each record's id (a WID, 32 hex digits) starts
-	total   int
-	pool    sync.Pool
+	tmpl  *kit.Replay // the page's records, and where each id starts
+	total int
 }
 
 func newWDReplay(b testing.TB, total int) *wdReplay {
@@ -61,7 +58,7 @@ func newWDReplay(b testing.TB, total int) *wdReplay {
 	if err != nil {
 		b.Fatal(err)
 	}
-	r.records, r.idAt = tmpl.Records, tmpl.IDAt
+	r.tmpl = tmpl
 	r.Server = httptest.NewTLSServer(http.HandlerFunc(r.serve))
 	b.Cleanup(r.Close)
 	return r
@@ -82,26 +79,11 @@ func (r *wdReplay) serve(w http.ResponseWriter, req *http.Request) {
 			return
 		}
 		head := fmt.Appendf(nil, `{"total":%d,"data":[`, r.total)
-		var data []byte
-		bp, _ := r.pool.Get().(*[]byte)
-		if bp == nil {
-			bp = new([]byte)
-		}
+		tag := ""
 		if offset < r.total {
-			data = append((*bp)[:0], r.records...)
-			tag := fmt.Sprintf("%08x", offset/replayPage)
-			for _, at := range r.idAt {
-				copy(data[at:at+8], tag)
-			}
+			tag = fmt.Sprintf("%08x", offset/replayPage)
 		}
-		w.Header().Set("Content-Length", strconv.Itoa(len(head)+len(data)+2))
-		w.Write(head)
-		w.Write(data)
-		io.WriteString(w, "]}")
-		if data != nil {
-			*bp = data
-		}
-		r.pool.Put(bp)
+		r.tmpl.Write(w, head, tag, 0)
 	default:
 		http.NotFound(w, req)
 	}

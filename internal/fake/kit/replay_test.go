@@ -2,6 +2,7 @@ package kit
 
 import (
 	"encoding/json"
+	"net/http/httptest"
 	"testing"
 )
 
@@ -23,3 +24,22 @@ func TestNewReplay(t *testing.T) {
 		t.Error("a record without an id was accepted")
 	}
 }
+
+func TestReplayWrite(t *testing.T) {
+	r, err := NewReplay([]json.RawMessage{json.RawMessage(`{"id":"000-a"}`), json.RawMessage(`{"id":"000-b"}`)}, "id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ tag, want string }{{"007", `{"d":[{"id":"007-a"},{"id":"007-b"}]}`}, {"", `{"d":[]}`}, {"012", `{"d":[{"id":"012-a"},{"id":"012-b"}]}`}} {
+		w := httptest.NewRecorder()
+		r.Write(w, []byte(`{"d":[`), tc.tag, 0)
+		if got := w.Body.String(); got != tc.want || w.Header().Get("Content-Length") != itoa(len(tc.want)) {
+			t.Errorf("tag %q: %s (Content-Length %s)", tc.tag, got, w.Header().Get("Content-Length"))
+		}
+	}
+	if string(r.Records) != `{"id":"000-a"},{"id":"000-b"}` {
+		t.Errorf("the template changed: %s", r.Records)
+	}
+}
+
+func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
