@@ -28,18 +28,10 @@ var universal = &sqlDialect{
 }
 
 func universalLiteral(p *sqlParser) (any, error) {
-	t := p.peek()
-	switch t.kind {
-	case tString:
-		p.i++
-		return t.text, nil
-	case tNumber:
-		p.i++
-		return parseNumber(p, t, t.text)
-	case tIdent:
-		if v, ok := p.keywordLiteral(); ok {
-			return v, nil
-		}
+	if v, ok, err := p.plainValue(true); ok || err != nil {
+		return v, err
+	}
+	if t := p.peek(); t.kind == tIdent {
 		switch strings.ToUpper(t.text) {
 		case "DATE":
 			p.i++

@@ -502,23 +502,32 @@ func (p *sqlParser) fieldList(what string) ([]string, error) {
 	}
 }
 
-// plainLiteral reads the literals of a dialect without typed date literals:
-// a 'string', a number, TRUE or FALSE, and NULL when null is set; expected
-// names them in the error.
+// plainValue reads a 'string', a number, TRUE or FALSE, and NULL when null
+// is set; ok is false (nothing read) for any other token.
+func (p *sqlParser) plainValue(null bool) (v any, ok bool, err error) {
+	t := p.peek()
+	switch t.kind {
+	case tString:
+		p.i++
+		return t.text, true, nil
+	case tNumber:
+		p.i++
+		v, err := parseNumber(p, t, t.text)
+		return v, true, err
+	case tIdent:
+		if v, ok := p.keywordLiteral(); ok && (null || v != nil) {
+			return v, true, nil
+		}
+	}
+	return nil, false, nil
+}
+
+// plainLiteral reads the literals of a dialect without typed date literals
+// (plainValue); expected names them in the error.
 func plainLiteral(null bool, expected string) func(*sqlParser) (any, error) {
 	return func(p *sqlParser) (any, error) {
-		t := p.peek()
-		switch t.kind {
-		case tString:
-			p.i++
-			return t.text, nil
-		case tNumber:
-			p.i++
-			return parseNumber(p, t, t.text)
-		case tIdent:
-			if v, ok := p.keywordLiteral(); ok && (null || v != nil) {
-				return v, nil
-			}
+		if v, ok, err := p.plainValue(null); ok || err != nil {
+			return v, err
 		}
 		return nil, p.fail(expected)
 	}
