@@ -35,6 +35,7 @@ type lexConfig struct {
 	quotedIdents bool   // "double-quoted identifiers"
 	bareDates    bool   // SOQL date and datetime literals
 	numSuffix    bool   // OData numeric suffixes (L, M, D, F)
+	rawQuotes    bool   // strings in ' or ", without escapes: a string ends at its next quote (WQL)
 }
 
 type lexer struct {
@@ -81,6 +82,17 @@ func lex(cfg lexConfig, src string) ([]token, error) {
 		c := src[i]
 		start := i
 		switch {
+		case cfg.rawQuotes && (c == '\'' || c == '"'):
+			end := strings.IndexByte(src[i+1:], c)
+			if end < 0 {
+				return nil, syntaxError(cfg.lang, src, start, "a closing "+string(c), "end of input")
+			}
+			text := src[i+1 : i+1+end]
+			if !utf8.ValidString(text) {
+				return nil, syntaxError(cfg.lang, src, start, "valid UTF-8", "invalid UTF-8 in a string")
+			}
+			i += end + 2
+			l.toks = append(l.toks, token{kind: tString, text: text, raw: text, pos: start, end: i})
 		case c == '\'':
 			text, raw, n, err := l.scanString(i)
 			if err != nil {

@@ -3,7 +3,6 @@ package translate
 import (
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	connectors "github.com/xlr8/connectors"
 )
@@ -16,7 +15,7 @@ import (
 // dates stay strings; compile with a schema to type them. Errors are
 // INVALID_ARGUMENT with the offset.
 func ParseWQL(src string) (connectors.Query, error) {
-	toks, err := wqlLex(src)
+	toks, err := lex(wqlDialect.cfg, src)
 	if err != nil {
 		return connectors.Query{}, err
 	}
@@ -36,7 +35,7 @@ func ParseWQL(src string) (connectors.Query, error) {
 // (OR, AND, NOT, parentheses), comparisons, in lists, LIKE and ORDER BY;
 // wqlPredicate adds contains, startsWith and is [not] empty.
 var wqlDialect = &sqlDialect{
-	cfg:      lexConfig{lang: "WQL"},
+	cfg:      lexConfig{lang: "WQL", rawQuotes: true},
 	reserved: wqlReserved,
 	literal:  plainLiteral(false, "a value (a 'string', a number, true or false)"),
 	like: func(p *sqlParser, t token) ([]patPart, error) {
@@ -50,63 +49,6 @@ var wqlDialect = &sqlDialect{
 		}
 		return out, nil
 	},
-}
-
-// wqlLex splits WQL into the shared parser's tokens: strings in ' or "
-// (no escapes: a string ends at its next quote), numbers, names and the
-// operators.
-func wqlLex(src string) ([]token, error) {
-	var out []token
-	i := 0
-	for {
-		for i < len(src) && isSpace(src[i]) {
-			i++
-		}
-		if i >= len(src) {
-			return append(out, token{kind: tEOF, pos: i, end: i}), nil
-		}
-		c, start := src[i], i
-		switch {
-		case c == '\'' || c == '"':
-			end := strings.IndexByte(src[i+1:], c)
-			if end < 0 {
-				return nil, syntaxError("WQL", src, start, "a closing "+string(c), "end of input")
-			}
-			text := src[i+1 : i+1+end]
-			if !utf8.ValidString(text) {
-				return nil, syntaxError("WQL", src, start, "valid UTF-8", "invalid UTF-8 in a string")
-			}
-			i += end + 2
-			out = append(out, token{kind: tString, text: text, raw: text, pos: start, end: i})
-		case isDigit(c) || (c == '-' && i+1 < len(src) && isDigit(src[i+1])):
-			n := scanNumber(src, i+1)
-			if n < len(src) && isIdentByte(src[n], "") {
-				return nil, syntaxError("WQL", src, n, "a separator after the number", "'"+clip(src[start:n+1])+"'")
-			}
-			out = append(out, token{kind: tNumber, text: src[i:n], pos: start, end: n})
-			i = n
-		case isIdentStart(c):
-			for i < len(src) && isIdentByte(src[i], "") {
-				i++
-			}
-			out = append(out, token{kind: tIdent, text: src[start:i], pos: start, end: i})
-		default:
-			op := ""
-			switch {
-			case strings.HasPrefix(src[i:], "!="), strings.HasPrefix(src[i:], "<>"),
-				strings.HasPrefix(src[i:], "<="), strings.HasPrefix(src[i:], ">="):
-				op = src[i : i+2]
-			case strings.IndexByte("(),=<>", c) >= 0:
-				op = src[i : i+1]
-			}
-			if op == "" {
-				r, _ := utf8.DecodeRuneInString(src[i:])
-				return nil, syntaxError("WQL", src, i, "a name, a value or an operator", "'"+string(r)+"'")
-			}
-			i += len(op)
-			out = append(out, token{kind: tOp, text: op, pos: start, end: i})
-		}
-	}
 }
 
 func wqlQueryOf(p *sqlParser) (connectors.Query, error) {
