@@ -286,18 +286,35 @@ func JWTBearerGrant(cred *Credential, client *transport.Client, opts ...GrantOpt
 	if err != nil {
 		return nil, err
 	}
-	key, aud, err := assertionKey(cred, u.Scheme+"://"+u.Host)
+	sign, err := JWTAssertion(cred, u.Scheme+"://"+u.Host)
 	if err != nil {
 		return nil, err
 	}
-	iss, sub, tokenURL := cred.Get(KeyClientID), cred.Get(KeySubject), u.String()
+	tokenURL := u.String()
 	return func(ctx context.Context) (*oauth2.Token, error) {
-		now := cfg.now()
-		jwt, err := signJWT(key, jwtClaims{Iss: iss, Sub: sub, Aud: aud, Iat: now.Unix(), Exp: now.Add(jwtLifetime).Unix()})
+		jwt, err := sign(cfg.now())
 		if err != nil {
 			return nil, err
 		}
 		return client.FetchToken(ctx, tokenURL, url.Values{"grant_type": {GrantTypeJWTBearer}, "assertion": {jwt}}, nil)
+	}, nil
+}
+
+// JWTAssertion returns the signer of cred's JWT bearer assertion (RFC 7523):
+// RS256 by the private_key, iss = client_id, sub = subject, aud = the
+// audience field or else defaultAud, issued at now and valid three minutes.
+// JWTBearerGrant posts it as Salesforce wants; a vendor whose token endpoint
+// wants more (a scope, HTTP Basic client authentication: Oracle's identity
+// domain) posts it itself. A bad key is an INVALID_ARGUMENT error here, not
+// at the first call; errors never quote the key.
+func JWTAssertion(cred *Credential, defaultAud string) (func(now time.Time) (string, error), error) {
+	key, aud, err := assertionKey(cred, defaultAud)
+	if err != nil {
+		return nil, err
+	}
+	iss, sub := cred.Get(KeyClientID), cred.Get(KeySubject)
+	return func(now time.Time) (string, error) {
+		return signJWT(key, jwtClaims{Iss: iss, Sub: sub, Aud: aud, Iat: now.Unix(), Exp: now.Add(jwtLifetime).Unix()})
 	}, nil
 }
 

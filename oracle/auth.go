@@ -2,14 +2,6 @@ package oracle
 
 import (
 	"context"
-	"crypto"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/sha256"
-	"crypto/x509"
-	"encoding/base64"
-	"encoding/json"
-	"encoding/pem"
 	"net/url"
 	"time"
 
@@ -60,22 +52,16 @@ func authenticate(plain *transport.Client, cred *credentials.Credential, auth st
 		return nil, nil, err
 	}
 	tokenURL, id, secret, scope := tu.String(), cred.Get(credentials.KeyClientID), cred.Get(credentials.KeyClientSecret), cred.Get(credentials.KeyScope)
-	var key *rsa.PrivateKey
+	var sign func(time.Time) (string, error)
 	if auth == credentials.GrantJWTBearer {
-		if key, err = parseKey(cred.Get(credentials.KeyPrivateKey)); err != nil {
+		if sign, err = credentials.JWTAssertion(cred, "https://identity.oraclecloud.com/"); err != nil {
 			return nil, nil, err
 		}
 	}
-	aud := cred.Get(credentials.KeyAudience)
-	if aud == "" {
-		aud = "https://identity.oraclecloud.com/"
-	}
 	grant := func(ctx context.Context) (*oauth2.Token, error) {
 		form := url.Values{"grant_type": {credentials.GrantClientCredentials}, "scope": {scope}}
-		if key != nil {
-			now := time.Now()
-			a, err := signJWT(key, map[string]any{"iss": id, "sub": cred.Get(credentials.KeySubject), "aud": aud,
-				"iat": now.Unix(), "exp": now.Add(5 * time.Minute).Unix()})
+		if sign != nil {
+			a, err := sign(time.Now())
 			if err != nil {
 				return nil, err
 			}
@@ -85,37 +71,4 @@ func authenticate(plain *transport.Client, cred *credentials.Credential, auth st
 	}
 	tokens := connkit.TokenAuth(o, plain.Secrets(), grant)
 	return plain.WithAuth(tokens), tokens, nil
-}
-
-// parseKey reads an RSA private key in PEM (PKCS#1 or PKCS#8).
-func parseKey(s string) (*rsa.PrivateKey, error) {
-	bad := connectors.Errorf(connectors.CodeInvalidArgument, "oracle: private_key is not an RSA private key in PEM")
-	block, _ := pem.Decode([]byte(s))
-	if block == nil {
-		return nil, bad
-	}
-	if k, err := x509.ParsePKCS1PrivateKey(block.Bytes); err == nil {
-		return k, nil
-	}
-	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
-	rk, ok := k.(*rsa.PrivateKey)
-	if err != nil || !ok {
-		return nil, bad
-	}
-	return rk, nil
-}
-
-// signJWT signs a user assertion with RS256.
-func signJWT(key *rsa.PrivateKey, claims map[string]any) (string, error) {
-	cb, err := json.Marshal(claims)
-	if err != nil {
-		return "", err
-	}
-	head := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"RS256","typ":"JWT"}`)) + "." + base64.RawURLEncoding.EncodeToString(cb)
-	sum := sha256.Sum256([]byte(head))
-	sig, err := rsa.SignPKCS1v15(rand.Reader, key, crypto.SHA256, sum[:])
-	if err != nil {
-		return "", err
-	}
-	return head + "." + base64.RawURLEncoding.EncodeToString(sig), nil
 }
