@@ -107,8 +107,10 @@ func New(cfg Config) (*Limiter, error) {
 	}
 	l := &Limiter{
 		rdb: cfg.Client,
-		// The hash tag keeps the key on one cluster slot.
-		key:         cfg.Prefix + "{" + cfg.Product + ":" + cfg.Credential + "}",
+		// The hash tag keeps the key on one cluster slot; the parts are
+		// escaped as the QuotaBook's are, so that no two budgets share a
+		// key and no credential id can close the tag early.
+		key:         cfg.Prefix + "{" + keyPart(cfg.Product) + ":" + keyPart(cfg.Credential) + "}",
 		interval:    interval,
 		tau:         interval * int64(cfg.Burst-1),
 		fallback:    cfg.Fallback,
@@ -123,7 +125,9 @@ func New(cfg Config) (*Limiter, error) {
 	return l, nil
 }
 
-// Key returns the Redis key that holds the shared schedule.
+// Key returns the Redis key that holds the shared schedule: the prefix,
+// then the product and the credential id in a hash tag, each escaped
+// (%, :, { and } as %25, %3A, %7B and %7D).
 func (l *Limiter) Key() string { return l.key }
 
 // Grants reports how many slots were granted by Redis and by the local
