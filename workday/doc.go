@@ -178,7 +178,8 @@
 // "SELECT employee_id, hire_date FROM worker WHERE hire_date >= DATE
 // '2024-01-01'" is "SELECT employeeID, hireDate FROM allWorkers WHERE
 // hireDate >= '2024-01-01'", tested end to end over internal/fake/workday,
-// which reads the WQL with its own code. WQL, verified from published
+// which reads the WQL with its own code, and over workdaysim's Handler
+// (TestTranslatedWQLOverSimulatorAndFake). WQL, verified from published
 // material: POST wql/v1/{tenant}/data?limit=&offset= with {"query"},
 // answering {total, data} [Moveworks' Workday plugins, SGNL's adapter,
 // Workday's developer agent]; the allWorkers aliases employeeID, hireDate,

@@ -65,10 +65,19 @@ func Example_query() {
 		}
 		fmt.Println(r["Request_ID"], r["Status"], r["Hours"])
 	}
-	n, _ := connectors.Count(conn.Query(ctx, "wql:SELECT employee_id FROM allWorkers WHERE department = 'Engineering'"))
-	fmt.Println(n, "engineers")
+	// WQL names allWorkers' fields by their aliases, as Workday does.
+	for r, err := range conn.Query(ctx, "wql:SELECT employeeID, fullName FROM allWorkers WHERE businessTitle contains 'Engineer' AND workerActive = true ORDER BY hireDate") {
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Println(r["employeeID"], r["fullName"])
+	}
 	// Output:
 	// TOR-001 APPROVED 40
 	// TOR-002 PENDING 24
-	// 5 engineers
+	// EMP100 Carol Chen
+	// EMP042 Bob Martinez
+	// EMP001 Alice Johnson
+	// EMP003 Charlie Brown
 }

@@ -8,12 +8,14 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	connectors "github.com/xlr8/connectors"
 	fakewd "github.com/xlr8/connectors/internal/fake/workday"
 	"github.com/xlr8/connectors/salesforce"
 	"github.com/xlr8/connectors/translate"
 	"github.com/xlr8/connectors/workday"
+	"github.com/xlr8/connectors/workdaysim"
 )
 
 // TestVocabularyAgreesWithSchema requires every entry of translate's
@@ -165,5 +167,96 @@ func TestForeignVendorOptionRefused(t *testing.T) {
 	}
 	if _, err := workday.New(context.Background(), w.handler.Credential(w.srv.URL), connectors.WithHTTPClient(w.srv.Client()), workday.WithPageSize(10)); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestTranslatedWQLOverSimulatorAndFake runs what Translate writes for
+// workday_hcm through the connector's wql: path against both backends a
+// host may put in a tenant's place: the independent fake (its own WQL
+// reader) and workdaysim's Handler (translate.ParseWQL over allWorkers'
+// aliases). Each must answer exactly the workers a plain predicate over its
+// own data picks, page after page.
+func TestTranslatedWQLOverSimulatorAndFake(t *testing.T) {
+	type person struct{ id, name, title, hired string }
+	f := fakewd.New(40)
+	t.Cleanup(f.Close)
+	var fakePeople []person
+	for _, w := range f.Workers() {
+		fakePeople = append(fakePeople, person{w.EmployeeID, w.Name, w.Title, w.Hired})
+	}
+	sim := newSim(t)
+	fix, err := workdaysim.EmbeddedFixtures()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var simPeople []person
+	for _, e := range fix.Employees {
+		simPeople = append(simPeople, person{e.EmployeeID, e.Name.Display, e.Job.Title, e.StartDate.String()})
+	}
+	ctx := context.Background()
+	fakeConn, err := workday.New(ctx, f.Credential(), connectors.WithHTTPClient(f.Server.Client()), workday.WithPageSize(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = fakeConn.Close() })
+	backends := []struct {
+		name   string
+		conn   connectors.Connector
+		people []person
+	}{
+		{"fake", fakeConn, fakePeople},
+		{"workdaysim.Handler", newWire(t, sim).open(t, workday.WithPageSize(3)), simPeople},
+	}
+	tests := []struct {
+		where string
+		pick  func(person) bool
+	}{
+		{"hire_date >= DATE '2023-01-01'", func(p person) bool { return p.hired >= "2023-01-01" }},
+		{"display_name LIKE 'A%'", func(p person) bool { return strings.HasPrefix(p.name, "A") }},
+		{"job_title LIKE '%Engineer%' OR hire_date < DATE '2018-01-01'", func(p person) bool {
+			return strings.Contains(p.title, "Engineer") || p.hired < "2018-01-01"
+		}},
+		{"email IS NOT NULL AS OF DATE '2019-12-31'", func(p person) bool { return p.hired <= "2019-12-31" }},
+		{"display_name = 'x'' OR employeeID != ''1'", func(person) bool { return false }},
+	}
+	for _, b := range backends {
+		for _, tt := range tests {
+			t.Run(b.name+"/"+tt.where, func(t *testing.T) {
+				text, err := translate.Translate("SELECT employee_id, display_name FROM worker WHERE "+tt.where, "canonical", workday.ProductHCM)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := []connectors.Record{}
+				for _, p := range b.people {
+					if tt.pick(p) {
+						want = append(want, connectors.Record{"employeeID": p.id, "fullName": p.name})
+					}
+				}
+				got, err := connectors.Collect(b.conn.Query(ctx, "wql:"+text))
+				if err != nil {
+					t.Fatalf("%s: %v", text, err)
+				}
+				byID := func(a, b connectors.Record) bool { return a["employeeID"].(string) < b["employeeID"].(string) }
+				if d := cmp.Diff(want, got, cmpopts.SortSlices(byID), cmpopts.EquateEmpty()); d != "" {
+					t.Errorf("%s (-want +got):\n%s", text, d)
+				}
+			})
+		}
+	}
+	// The handler speaks Workday's names, not the simulator's: a field or
+	// data source WQL does not have, or a filter on the worker reference,
+	// is Workday's 400, INVALID_ARGUMENT.
+	conn := backends[1].conn
+	for _, bad := range []string{
+		"SELECT employee_id FROM allWorkers",
+		"SELECT employeeID FROM workers",
+		"SELECT employeeID FROM allWorkers WHERE department = 'Engineering'",
+		"SELECT employeeID FROM allWorkers WHERE worker = 'x'",
+		"SELECT employeeID FROM allWorkers ORDER BY worker",
+		"SELECT employeeID FROM allWorkers WHERE",
+	} {
+		if _, err := connectors.Collect(conn.Query(ctx, "wql:"+bad)); !errors.Is(err, connectors.ErrInvalidArgument) {
+			t.Errorf("%s over the simulator: %v, want INVALID_ARGUMENT", bad, err)
+		}
 	}
 }

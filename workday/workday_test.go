@@ -175,7 +175,7 @@ func TestRaaSQueriesJSONAndCSV(t *testing.T) {
 	if _, err := connectors.Collect(conn.Query(ctx, "raas:"+owner+"/No_Such_Report")); !errors.Is(err, connectors.ErrNotFound) {
 		t.Errorf("unknown report: %v", err)
 	}
-	rows, err := connectors.Collect(conn.Query(ctx, "wql:SELECT employee_id, display_name FROM allWorkers WHERE department = 'Engineering'"))
+	rows, err := connectors.Collect(conn.Query(ctx, "wql:SELECT employeeID, fullName FROM allWorkers WHERE businessTitle contains 'Engineer'"))
 	if err != nil || len(rows) < 3 {
 		t.Fatalf("WQL: %v %v", rows, err)
 	}

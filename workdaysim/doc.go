@@ -242,7 +242,14 @@
 //     the Submit action); businessProcess v1 events (EventDetails: status,
 //     for, initiator, creationDate, completedDate, subBusinessProcesses),
 //     inProgressSteps (awaitingPersons), completedSteps, eventSteps/{ID}/approve;
-//     wql v1 data. Collections are {total, data} (limit 1 to 100, offset);
+//     wql v1 data: WQL as translate.ParseWQL reads it (what
+//     translate.CompileWQL writes for workday_hcm runs unchanged) over the
+//     allWorkers data source and its published aliases (workdayID,
+//     employeeID, fullName, businessTitle, email_PrimaryWork, hireDate,
+//     workerActive, and worker as a reference), with the effectiveAsOfDate
+//     parameter, ORDER BY and LIMIT; the simulator's own field names and
+//     other data sources are Workday's 400. Collections are {total, data}
+//     (limit 1 to 100, offset);
 //     references {id, descriptor, href}; workers and organizations have
 //     Workday IDs (32 hex digits, stable per id, see HTTPHandler.WID) and
 //     take the reference form Employee_ID=EMP001 or

@@ -9,7 +9,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	connectors "github.com/xlr8/connectors"
 )
@@ -377,9 +376,8 @@ func writeReport(w http.ResponseWriter, format string, rows []map[string]any) {
 
 // ---- WQL ----
 
-// wql serves /wql/v1/{tenant}/data: the universal query language of
-// package translate stands in for WQL, over the simulator's entities
-// (allWorkers is workers, allOrganizations organizations).
+// wql serves /wql/v1/{tenant}/data: Workday's WQL over allWorkers
+// (wql.go), paged by limit and offset, answering {total, data}.
 func (h *HTTPHandler) wql(w http.ResponseWriter, r *http.Request, rt route) {
 	limit, offset, ok := paging(w, r)
 	if !ok {
@@ -400,29 +398,10 @@ func (h *HTTPHandler) wql(w http.ResponseWriter, r *http.Request, rt route) {
 		writeWDError(w, http.StatusBadRequest, "", "invalid WQL: "+err.Error())
 		return
 	}
-	ent := entities[q.Entity]
 	st := h.sim.be.st.Load()
-	today := h.sim.be.clock.Today()
-	data := []map[string]any{}
-	total := 0
-	st.read(today, func() {
-		n := ent.size(st)
-		for pos := 0; pos < n; pos++ {
-			rec, ok := ent.record(st, pos, today)
-			if !ok || !match(q.Where, rec) {
-				continue
-			}
-			if total >= offset && len(data) < limit {
-				data = append(data, rec.Select(q.Fields))
-			}
-			total++
-		}
-	})
-	writeJSON(w, http.StatusOK, map[string]any{"total": total, "data": data})
+	var rows []map[string]any
+	st.read(h.sim.be.clock.Today(), func() { rows = h.wqlRows(st, q) })
+	data := rows[min(offset, len(rows)):]
+	data = data[:min(limit, len(data))]
+	writeJSON(w, http.StatusOK, map[string]any{"total": len(rows), "data": data})
 }
-
-// wqlSources maps WQL data sources onto the simulator's entities.
-var wqlSources = map[string]string{"allworkers": EntityWorkers, "allorganizations": EntityOrganizations,
-	"alltimeoffrequests": EntityTimeOffRequests, "alltimeoffbalances": EntityTimeOffBalances, "allpaystatements": EntityPayStatements}
-
-var _ = time.Second
