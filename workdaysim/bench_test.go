@@ -54,6 +54,27 @@ func BenchmarkGetEmployee(b *testing.B) {
 		}
 		_ = sink
 	})
+	// The floor of Execute on this result shape: the typed method's work
+	// (checks, lookup, audit) plus copying the four maps the caller owns.
+	b.Run("BaselineTypedPlusCopy", func(b *testing.B) {
+		out, err := sim.Execute(ctx, workdaysim.CapGetEmployee, params)
+		if err != nil {
+			b.Fatal(err)
+		}
+		pctx := as("EMP001")
+		b.ReportAllocs()
+		var sink map[string]any
+		for b.Loop() {
+			if _, err := sim.GetEmployee(pctx, workdaysim.GetEmployeeRequest{EmployeeID: "EMP001"}); err != nil {
+				b.Fatal(err)
+			}
+			sink = maps.Clone(out)
+			for _, k := range []string{"name", "job", "manager"} {
+				sink[k] = maps.Clone(out[k].(map[string]any))
+			}
+		}
+		_ = sink
+	})
 	b.Run("BaselineMapLookup", func(b *testing.B) {
 		fix, _ := workdaysim.EmbeddedFixtures()
 		byID := map[string]*workdaysim.EmployeeRecord{}
