@@ -26,7 +26,11 @@
 // knows, including ones the endpoint echoes back; key and private key
 // parsing errors never quote their input. The Manager's log lines carry
 // ids, products, grants and counts, and pass through the redacting handler
-// of internal/redact as a last line of defence.
+// of internal/redact as a last line of defence. The set of secrets a token
+// client scrubs stays bounded over a long run: it holds each credential's
+// secrets and its last few tokens, and forgets tokens issued more than
+// eight refreshes ago (rotated away or expired), also when one client
+// serves every credential (WithTokenClient).
 //
 // # Auth types and the secret fields they need
 //

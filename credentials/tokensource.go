@@ -3,6 +3,7 @@ package credentials
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -100,6 +101,7 @@ type tokenState struct {
 
 	mu         sync.Mutex
 	rejected   []string // recently rejected access tokens, newest last
+	issued     []string // token values added to the token client's secret set, oldest first
 	pending    *pendingToken
 	client     *transport.Client
 	lastMarked time.Time
@@ -113,6 +115,13 @@ type pendingToken struct {
 }
 
 const maxRejected = 8
+
+// maxIssued is how many tokens' values (access and refresh) a credential
+// keeps registered in its token client's secret set: older ones have
+// expired or been rotated away, and are forgotten so that the set (which
+// a client shared by every credential, WithTokenClient, would otherwise
+// grow by two values a refresh) stays bounded.
+const maxIssued = 8
 
 func (m *Manager) source(id string) *tokenState {
 	m.smu.Lock()
@@ -338,12 +347,49 @@ func (st *tokenState) persistNew(ctx context.Context, cred *Credential, tok *oau
 		st.pending = nil
 		st.mu.Unlock()
 	}
+	st.forgetRetired(cred, tok, usedRefresh)
 	attrs := []slog.Attr{slog.String("id", st.id), slog.String("product_id", cred.ProductID),
 		slog.String("grant", cred.Grant()), slog.Bool("rotated", rotated)}
 	if !tok.Expiry.IsZero() {
 		attrs = append(attrs, slog.Time("expiry", tok.Expiry))
 	}
 	m.logger.LogAttrs(ctx, slog.LevelInfo, "credential refreshed", attrs...)
+}
+
+// forgetRetired records the values a grant registered in the token
+// client's secret set (the refresh token it spent, the token it got) and
+// removes from that set the values of tokens issued more than maxIssued
+// refreshes ago: never the new token's, nor any secret the credential
+// holds now.
+func (st *tokenState) forgetRetired(cred *Credential, tok *oauth2.Token, usedRefresh string) {
+	client, err := st.clientFor(cred.ProductID)
+	if err != nil {
+		return
+	}
+	st.mu.Lock()
+	for _, v := range []string{usedRefresh, tok.AccessToken, tok.RefreshToken} {
+		if v != "" && !slices.Contains(st.issued, v) {
+			st.issued = append(st.issued, v)
+		}
+	}
+	over := len(st.issued) - 2*maxIssued
+	if over <= 0 {
+		st.mu.Unlock()
+		return
+	}
+	current := cred.SecretValues()
+	var forget []string
+	keep := st.issued[:0:0]
+	for i, v := range st.issued {
+		if i < over && v != tok.AccessToken && v != tok.RefreshToken && !slices.Contains(current, v) {
+			forget = append(forget, v)
+			continue
+		}
+		keep = append(keep, v)
+	}
+	st.issued = keep
+	st.mu.Unlock()
+	client.Secrets().Remove(forget...)
 }
 
 // fetchUnlocked is fetch over a store without a refresh lock: a refresh

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/xlr8/connectors/internal/errs"
+	"github.com/xlr8/connectors/internal/redact"
 	"github.com/xlr8/connectors/internal/transport"
 )
 
@@ -360,5 +361,65 @@ func TestStoredTokenKeepsVendorFields(t *testing.T) {
 	}
 	if back.Extra("signature") != nil {
 		t.Fatal("a field outside the allow list was persisted")
+	}
+}
+
+// TestTokenClientSecretsStayBounded refreshes one credential 200 times with
+// a rotating refresh token, through a token client shared by the Manager
+// (WithTokenClient) and through the Manager's own: the client's secret set
+// holds the current tokens (so they are scrubbed) and stops growing, the
+// values of long-retired tokens forgotten. It grew by two values a refresh
+// through a shared client.
+func TestTokenClientSecretsStayBounded(t *testing.T) {
+	for _, shared := range []bool{true, false} {
+		t.Run(map[bool]string{true: "shared client", false: "own client"}[shared], func(t *testing.T) {
+			srv := newTokenServer(t)
+			srv.rotate = true
+			var opts []Option
+			var client *transport.Client
+			if shared {
+				client = tokenClient(t, srv, nil)
+				opts = append(opts, WithTokenClient(client))
+			} else {
+				opts = append(opts, WithHTTPClient(srv.srv.Client()))
+			}
+			m := mustManager(t, NewMemoryStore(), mustKeyring(t, mustKey(t)), opts...)
+			id, err := m.Store(testCtx(t), oauthCred("p", srv.URL()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			set := func() *redact.Set {
+				if shared {
+					return client.Secrets()
+				}
+				return m.source(id).secrets
+			}
+			var first *oauth2.Token
+			var sizes []int
+			for i := range 200 {
+				tok, err := m.Refresh(testCtx(t), id)
+				if err != nil {
+					t.Fatalf("refresh %d: %v", i, err)
+				}
+				if i == 0 {
+					first = tok
+				}
+				if i == 2*maxIssued+10 || i == 199 {
+					sizes = append(sizes, set().Len())
+				}
+				if !set().Contains(tok.AccessToken) || !set().Contains(tok.RefreshToken) {
+					t.Fatalf("refresh %d: the current token is not in the secret set", i)
+				}
+			}
+			if sizes[1] > sizes[0] {
+				t.Errorf("the secret set grew from %d values to %d between refresh %d and 200", sizes[0], sizes[1], 2*maxIssued+10)
+			}
+			if set().Contains(first.AccessToken) || set().Contains(first.RefreshToken) {
+				t.Errorf("the first token's values are still held after 200 refreshes")
+			}
+			if !set().Contains(testClientSecret) {
+				t.Errorf("the client secret was forgotten")
+			}
+		})
 	}
 }
