@@ -27,7 +27,10 @@
 // The policy (package policy) decides per principal which tools a session
 // lists and may call; each call is decided again when it runs (through
 // policy.Enforce), and personal fields the principal's roles do not grant are
-// masked, their paths listed in the result's _meta "masked_fields". A client
+// masked, their paths listed in the result's _meta "masked_fields"; the
+// output schemas listed are policy.Enforce's, which admit the masked value
+// wherever a field may be masked, so a client validating results against
+// them accepts masked results. A client
 // cannot choose its principal: arguments whose names start with "__" are
 // dropped and the session's principal is used.
 //

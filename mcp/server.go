@@ -80,7 +80,7 @@ func New(ctx context.Context, p *policy.Policy, conns []connectors.Connector, op
 	seen := map[string]string{}
 	for _, conn := range conns {
 		enforced := policy.Enforce(conn, p)
-		for _, c := range conn.Capabilities() {
+		for _, c := range enforced.Capabilities() {
 			if s.readOnly && c.Write {
 				continue
 			}

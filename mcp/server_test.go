@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/jsonschema-go/jsonschema"
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 
 	connectors "github.com/xlr8/connectors"
@@ -130,9 +131,15 @@ func TestTwoPrincipalsSeeDifferentTools(t *testing.T) {
 func TestMaskedFieldsReported(t *testing.T) {
 	s := newServer(t)
 	auditor := connectors.Principal{ID: "EMP020", Type: connectors.PrincipalHuman, Groups: []string{"auditors"}}
-	res, m := call(t, connect(t, s, auditor), "workday.hcm.get_employee_full", map[string]any{"employee_id": "EMP001"})
+	cs := connect(t, s, auditor)
+	res, m := call(t, cs, "workday.hcm.get_employee_full", map[string]any{"employee_id": "EMP001"})
 	if res.IsError {
 		t.Fatalf("get_employee_full: %v", m)
+	}
+	// A client that validates structured results against the tool's
+	// output schema (as MCP clients should) accepts the masked one.
+	if err := outputSchema(t, cs, "workday.hcm.get_employee_full").Validate(res.StructuredContent); err != nil {
+		t.Errorf("the masked result does not match the tool's output schema: %v", err)
 	}
 	if m["birth_date"] != policy.Masked || m["personal_email"] != policy.Masked {
 		t.Errorf("personal fields not masked: %v %v", m["birth_date"], m["personal_email"])
@@ -148,6 +155,35 @@ func TestMaskedFieldsReported(t *testing.T) {
 	if res.IsError || m["birth_date"] == policy.Masked || res.Meta["masked_fields"] != nil {
 		t.Errorf("HR admin sees masked data: %v %v", m["birth_date"], res.Meta)
 	}
+}
+
+// outputSchema resolves the output schema the server lists for a tool.
+func outputSchema(t *testing.T, cs *sdk.ClientSession, name string) *jsonschema.Resolved {
+	t.Helper()
+	res, err := cs.ListTools(t.Context(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tl := range res.Tools {
+		if tl.Name != name {
+			continue
+		}
+		b, err := json.Marshal(tl.OutputSchema)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sch jsonschema.Schema
+		if err := json.Unmarshal(b, &sch); err != nil {
+			t.Fatal(err)
+		}
+		rs, err := sch.Resolve(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rs
+	}
+	t.Fatalf("no tool %s", name)
+	return nil
 }
 
 func TestAnnotationsAndSchemas(t *testing.T) {

@@ -55,7 +55,9 @@
 // name for it at its path. Execute results that had fields masked carry
 // their paths under MaskedKey. Masking copies what it changes: the
 // connector's own values are never modified. A masked value is the string
-// Masked whatever the field's type, so a masked result may not match the
-// capability's declared output schema: a caller that validates results
-// skips the fields MaskedKey lists.
+// Masked whatever the field's type; the capabilities the wrapper lists
+// declare output schemas that admit it there (each maskable field's schema
+// becomes anyOf its own and the constant Masked, and MaskedKey's paths are
+// a property), so a caller or an MCP client that validates results against
+// them accepts masked results too.
 package policy

@@ -62,8 +62,11 @@ func WithoutMasking() Option { return func(e *enforcer) { e.noMask = true } }
 // for the caller's principal (from Execute's params, or from the context:
 // WithPrincipal) and refused with PERMISSION_DENIED (VendorCode
 // POLICY_DENIED) when p says no; personal fields the principal's roles do
-// not grant are masked in what is returned. Entities, Schema, Test,
-// Capabilities, Connect and Close pass through.
+// not grant are masked in what is returned. Capabilities are conn's with
+// output schemas that admit the masked values (the field's own schema or
+// Masked, and MaskedKey's paths), so that a result validated against them
+// passes masked or not. Entities, Schema, Test, Connect and Close pass
+// through.
 //
 // The wrapper deliberately has no Unwrap and forwards no optional interface
 // (BulkExporter, As): reaching the connector underneath would bypass the
@@ -76,16 +79,23 @@ func Enforce(conn connectors.Connector, p *Policy, opts ...Option) connectors.Co
 	for _, o := range opts {
 		o(e)
 	}
+	e.published = conn.Capabilities()
+	if !e.noMask {
+		e.published = maskedCaps(conn.Product(), e.published)
+	}
 	return e
 }
 
 type enforcer struct {
-	conn   connectors.Connector
-	p      *Policy
-	caps   map[string]connectors.Capability
-	log    *slog.Logger
-	audit  func(context.Context, Event)
-	noMask bool
+	conn connectors.Connector
+	p    *Policy
+	caps map[string]connectors.Capability
+	// published is what Capabilities returns: conn's, with output
+	// schemas that admit masked values.
+	published []connectors.Capability
+	log       *slog.Logger
+	audit     func(context.Context, Event)
+	noMask    bool
 }
 
 func (e *enforcer) Product() string                                     { return e.conn.Product() }
@@ -96,7 +106,9 @@ func (e *enforcer) Entities(ctx context.Context) ([]string, error)      { return
 func (e *enforcer) Schema(ctx context.Context, entity string) (connectors.EntitySchema, error) {
 	return e.conn.Schema(ctx, entity)
 }
-func (e *enforcer) Capabilities() []connectors.Capability { return e.conn.Capabilities() }
+func (e *enforcer) Capabilities() []connectors.Capability {
+	return append([]connectors.Capability(nil), e.published...)
+}
 
 // Execute decides the action for the principal, runs it when allowed, and
 // masks the personal fields of its result that the principal may not see

@@ -2,6 +2,7 @@ package policy_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/jsonschema-go/jsonschema"
 
 	connectors "github.com/xlr8/connectors"
 	"github.com/xlr8/connectors/credentials"
@@ -278,5 +280,95 @@ func BenchmarkExecute(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestMaskedResultsMatchDeclaredSchemas validates every read capability's
+// result, masked (an auditor) and unmasked (payroll), against the output
+// schema the enforced connector declares: both must pass. The masked ones
+// fail the connector's own schema (a string where an object or a number
+// stands, and MaskedKey where no other property is allowed): that is what
+// an MCP client validating results would have refused.
+func TestMaskedResultsMatchDeclaredSchemas(t *testing.T) {
+	doc := policy.Default().Document()
+	doc.Roles = append(doc.Roles, policy.Role{Name: "Auditor", PrincipalType: connectors.PrincipalHuman,
+		Personal: []string{"birth_date"}})
+	doc.Bindings = []policy.Binding{{Role: "Auditor", Groups: []string{"auditors"}}, {Role: "HR Admin + Payroll", Principals: []string{"EMP100"}}}
+	emp := map[string]any{"employee_id": "EMP001"}
+	params := map[string]map[string]any{
+		"workday.hcm.get_employee": emp, "workday.hcm.get_employee_full": emp, "workday.hcm.get_manager_chain": emp,
+		"workday.hcm.list_direct_reports": {"manager_id": "EMP100"}, "workday.hcm.get_org_chart": {"root_id": "EMP100"},
+		"workday.time.get_balance": emp, "workday.time.list_requests": emp, "workday.time.get_request": {"request_id": "TOR-001"},
+		"workday.payroll.get_compensation": emp, "workday.payroll.list_pay_statements": emp,
+	}
+	for name := range params {
+		doc.Roles[len(doc.Roles)-1].Grants = append(doc.Roles[len(doc.Roles)-1].Grants, name)
+	}
+	p, err := policy.Compile(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim, err := connectors.Open(t.Context(), "workday_sim", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sim.Close()
+	enforced := policy.Enforce(sim, p)
+	own := map[string]json.RawMessage{}
+	for _, c := range sim.Capabilities() {
+		own[c.Name] = c.OutputSchema
+	}
+	resolve := func(t *testing.T, raw json.RawMessage) *jsonschema.Resolved {
+		var s jsonschema.Schema
+		if err := json.Unmarshal(raw, &s); err != nil {
+			t.Fatal(err)
+		}
+		rs, err := s.Resolve(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rs
+	}
+	asJSON := func(v map[string]any) any {
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out any
+		if err := json.Unmarshal(b, &out); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	auditor := connectors.Principal{ID: "EMP007", Type: connectors.PrincipalHuman, Groups: []string{"auditors"}}
+	payroll := connectors.Principal{ID: "EMP100", Type: connectors.PrincipalHuman}
+	maskedSeen := 0
+	for _, c := range enforced.Capabilities() {
+		if c.Write || len(c.OutputSchema) == 0 {
+			continue
+		}
+		declared := resolve(t, c.OutputSchema)
+		in, ok := params[c.Name]
+		if !ok {
+			continue // get_pay_statement: its id comes from a listing
+		}
+		for _, pr := range []connectors.Principal{auditor, payroll} {
+			out, err := enforced.Execute(t.Context(), c.Name, connectors.WithPrincipal(in, pr))
+			if err != nil {
+				t.Fatalf("%s as %s: %v", c.Name, pr.ID, err)
+			}
+			if err := declared.Validate(asJSON(out)); err != nil {
+				t.Errorf("%s as %s: the result does not match the declared schema: %v", c.Name, pr.ID, err)
+			}
+			if _, masked := out[policy.MaskedKey]; masked {
+				maskedSeen++
+				if resolve(t, own[c.Name]).Validate(asJSON(out)) == nil {
+					t.Errorf("%s as %s: the masked result matches the connector's own schema too; the test shows nothing", c.Name, pr.ID)
+				}
+			}
+		}
+	}
+	if maskedSeen < 2 {
+		t.Errorf("%d masked results validated; want get_employee_full and get_compensation at least", maskedSeen)
 	}
 }
