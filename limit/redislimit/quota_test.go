@@ -1,11 +1,15 @@
 package redislimit
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"os"
+	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -208,29 +212,72 @@ func TestQuotaBookRefusesBadInput(t *testing.T) {
 
 // TestQuotaBookConcurrentWorkers: workers on separate clients record
 // rising usage at once; the report of the most calls used is kept.
-func TestQuotaBookConcurrentWorkers(t *testing.T) {
-	srv := startRedis(t, "")
-	key := connectors.QuotaKey{Product: "salesforce", Credential: "c", Name: "DailyApiRequests"}
-	const workers, each = 6, 50
+// quotaKey is the report TestQuotaBookConcurrentWorkers' writers share.
+var quotaKey = connectors.QuotaKey{Product: "salesforce", Credential: "c", Name: "DailyApiRequests"}
+
+const (
+	quotaWriters = 12 // in all: 6 here, 3 in each of two processes
+	quotaEach    = 50
+	quotaEnv     = "REDISLIMIT_QUOTA_ADDR"
+)
+
+// quotaWrite is writer w of quotaWriters: its reports are the calls used
+// w, w+quotaWriters, ..., each at its own instant, so the newest report
+// of all is quotaWriters*quotaEach-1 whoever writes last.
+func quotaWrite(t testing.TB, addr string, w int) {
+	b := newQuotaBook(t, addr, QuotaConfig{})
+	for i := range quotaEach {
+		used := int64(i*quotaWriters + w)
+		if err := b.Record(context.Background(), quotaKey, usage(used, 1000, time.Duration(used)*time.Millisecond)); err != nil {
+			t.Error(err)
+			return
+		}
+	}
+}
+
+// TestHelperQuotaProcess is a process of writers run by
+// TestQuotaBookConcurrentWorkers.
+func TestHelperQuotaProcess(t *testing.T) {
+	addr := os.Getenv(quotaEnv)
+	if addr == "" {
+		t.Skip("run by TestQuotaBookConcurrentWorkers")
+	}
+	first, _ := strconv.Atoi(os.Getenv("REDISLIMIT_QUOTA_FIRST"))
 	var wg sync.WaitGroup
-	for w := range workers {
-		b := newQuotaBook(t, srv.addr, QuotaConfig{})
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range each {
-				used := int64(i*workers + w)
-				if err := b.Record(context.Background(), key, usage(used, 1000, time.Duration(used)*time.Millisecond)); err != nil {
-					t.Error(err)
-					return
-				}
-			}
-		}()
+	for w := first; w < first+3; w++ {
+		wg.Go(func() { quotaWrite(t, addr, w) })
 	}
 	wg.Wait()
+}
+
+// TestQuotaBookConcurrentWorkers: twelve writers in three processes record
+// interleaved reports of one quota; the book keeps the newest.
+func TestQuotaBookConcurrentWorkers(t *testing.T) {
+	srv := startRedis(t, "")
+	var cmds []*exec.Cmd
+	outs := make([]bytes.Buffer, 2)
+	for i, first := range []int{6, 9} {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestHelperQuotaProcess$", "-test.count=1")
+		cmd.Env = append(os.Environ(), quotaEnv+"="+srv.addr, "REDISLIMIT_QUOTA_FIRST="+strconv.Itoa(first))
+		cmd.Stdout, cmd.Stderr = &outs[i], &outs[i]
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		cmds = append(cmds, cmd)
+	}
+	var wg sync.WaitGroup
+	for w := range 6 {
+		wg.Go(func() { quotaWrite(t, srv.addr, w) })
+	}
+	wg.Wait()
+	for i, cmd := range cmds {
+		if err := cmd.Wait(); err != nil {
+			t.Fatalf("writer process %d: %v\n%s", i, err, outs[i].String())
+		}
+	}
 	b := newQuotaBook(t, srv.addr, QuotaConfig{})
-	if u, ok, err := b.Load(t.Context(), key); err != nil || !ok || u.Used != workers*each-1 {
-		t.Errorf("kept %+v %v %v, want the report of %d calls used", u, ok, err, workers*each-1)
+	if u, ok, err := b.Load(t.Context(), quotaKey); err != nil || !ok || u.Used != quotaWriters*quotaEach-1 {
+		t.Errorf("kept %+v %v %v, want the report of %d calls used", u, ok, err, quotaWriters*quotaEach-1)
 	}
 }
 
