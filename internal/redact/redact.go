@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -171,7 +172,6 @@ func (s *Set) Add(values ...string) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	changed := false
 	for _, v := range values {
 		if len(v) < minSecretLen {
 			continue
@@ -182,21 +182,23 @@ func (s *Set) Add(values ...string) {
 		if _, ok := s.values[v]; ok {
 			continue
 		}
-		s.values[v] = struct{}{}
-		changed = true
+		s.insert(v)
 		for _, e := range escapedForms(v) {
-			s.values[e] = struct{}{}
+			s.insert(e)
 		}
 	}
-	if changed {
-		s.sorted = s.sorted[:0]
-		s.maxLen = 0
-		for v := range s.values {
-			s.sorted = append(s.sorted, v)
-			s.maxLen = max(s.maxLen, len(v))
-		}
-		sort.Slice(s.sorted, func(i, j int) bool { return len(s.sorted[i]) > len(s.sorted[j]) })
+}
+
+// insert adds one value, keeping sorted longest first (after the values
+// of its length already held): no re-sort of the whole set per Add.
+func (s *Set) insert(v string) {
+	if _, ok := s.values[v]; ok {
+		return
 	}
+	s.values[v] = struct{}{}
+	i := sort.Search(len(s.sorted), func(i int) bool { return len(s.sorted[i]) < len(v) })
+	s.sorted = slices.Insert(s.sorted, i, v)
+	s.maxLen = max(s.maxLen, len(v))
 }
 
 // escapedForms returns the forms, other than v itself, in which a server
