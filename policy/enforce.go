@@ -5,6 +5,7 @@ import (
 	"iter"
 	"log/slog"
 	"slices"
+	"sync"
 	"time"
 
 	connectors "github.com/xlr8/connectors"
@@ -79,10 +80,6 @@ func Enforce(conn connectors.Connector, p *Policy, opts ...Option) connectors.Co
 	for _, o := range opts {
 		o(e)
 	}
-	e.published = conn.Capabilities()
-	if !e.noMask {
-		e.published = maskedCaps(conn.Product(), e.published)
-	}
 	return e
 }
 
@@ -91,11 +88,12 @@ type enforcer struct {
 	p    *Policy
 	caps map[string]connectors.Capability
 	// published is what Capabilities returns: conn's, with output
-	// schemas that admit masked values.
-	published []connectors.Capability
-	log       *slog.Logger
-	audit     func(context.Context, Event)
-	noMask    bool
+	// schemas that admit masked values, built on the first call.
+	published     []connectors.Capability
+	publishedOnce sync.Once
+	log           *slog.Logger
+	audit         func(context.Context, Event)
+	noMask        bool
 }
 
 func (e *enforcer) Product() string                                     { return e.conn.Product() }
@@ -107,6 +105,12 @@ func (e *enforcer) Schema(ctx context.Context, entity string) (connectors.Entity
 	return e.conn.Schema(ctx, entity)
 }
 func (e *enforcer) Capabilities() []connectors.Capability {
+	e.publishedOnce.Do(func() {
+		e.published = e.conn.Capabilities()
+		if !e.noMask {
+			e.published = maskedCaps(e.conn.Product(), e.published)
+		}
+	})
 	return append([]connectors.Capability(nil), e.published...)
 }
 
