@@ -240,9 +240,14 @@ func TestTranslate(t *testing.T) {
 }
 
 func TestTranslateFilters(t *testing.T) {
-	got, err := TranslateFilters(map[string]any{"status": []string{"ACTIVE", "terminated"}, "department_id": "ENG"}, "ukg_pro")
+	got, err := TranslateFilters(map[string]any{"worker.status": []string{"ACTIVE", "terminated"}, "worker.department_id": "ENG"}, "ukg_pro")
 	if err != nil || len(got) != 2 || got["orgLevel1Code"] != "ENG" {
 		t.Fatalf("TranslateFilters = %v, %v", got, err)
+	}
+	// ukg_pro maps organizations too (org-levels): an unqualified status
+	// or department_id fits both.
+	if _, err := TranslateFilters(map[string]any{"status": "ACTIVE"}, "ukg_pro"); err == nil || !strings.Contains(err.Error(), "qualify") {
+		t.Errorf("ambiguous ukg_pro status: %v", err)
 	}
 	diffExpr(t, "status", got["employeeStatusCode"], []any{"A", "T"})
 	got, err = TranslateFilters(map[string]any{"worker.status": "ACTIVE"}, "salesforce")

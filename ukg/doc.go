@@ -34,8 +34,11 @@
 // # UKG Pro
 //
 // Get reads the REST collections person-details, employee-employment-details,
-// employee-job-history-details, compensation-details (under /personnel/v1)
-// and earnings-history-base-elements (/payroll/v1): HTTP Basic plus the
+// employee-job-history-details, compensation-details (under /personnel/v1),
+// earnings-history-base-elements (/payroll/v1) and org-levels
+// (/configuration/v1: the organization levels, keyed by level and code,
+// filtered by levelDescription, code, budgetGroup, reportingCategory and
+// isActive; translate's organization): HTTP Basic plus the
 // US-Customer-Api-Key header on every call (a named transport step); page
 // (1-based) and per_Page (capital P, default 100) on every call, since
 // unpaged calls are silently capped; the Link header's rel="next" where sent,
@@ -167,7 +170,10 @@
 // keys from the clients vendors.md section 12 names.
 //
 // Assumed, to check against a tenant: UKG Pro's maximum per_Page and its
-// REST error bodies (classified by status only); whether => and =< include
+// REST error bodies (classified by status only); that org-levels pages like
+// the personnel collections (its description lists no paging parameters;
+// a tenant that ignores them repeats page 1, and the read stops with the
+// kit's repeated-records error rather than stream duplicates); whether => and =< include
 // the day (bounds are widened); the fields of each model beyond those
 // declared (kept as they come). WFM: the fields of a timecard (punches,
 // totals) and of a shift beyond the employee ref and the dates, and shift

@@ -74,12 +74,14 @@ func fields(pairs ...any) []field {
 	return out
 }
 
-// proEntities: UKG Pro's personnel and payroll REST collections. Field
-// names and parameters from UKG's OpenAPI (konfig-sdks/ukg-java-sdk
-// docs/EmpPersonDetails.md, EmpEmploymentDetails.md,
-// EmployeeJobHistoryDetailApi.md, EmpCompensationDetails.md,
-// EarningsHistoryBaseElements.md); a subset of each model's fields is
-// declared, every other field the API sends is kept as it comes.
+// proEntities: UKG Pro's personnel, payroll and configuration REST
+// collections. Field names and parameters from UKG's OpenAPI
+// (konfig-sdks/ukg-java-sdk docs/EmpPersonDetails.md,
+// EmpEmploymentDetails.md, EmployeeJobHistoryDetailApi.md,
+// EmpCompensationDetails.md, EarningsHistoryBaseElements.md, and for
+// org-levels OrgLevels.md and ViewOrCreateOrganizationLevelsApi.md); a
+// subset of each model's fields is declared, every other field the API
+// sends is kept as it comes.
 var proEntities = []*entity{
 	{name: "person-details", path: "/personnel/v1/person-details", key: []string{"employeeId"},
 		fields: fields("employeeId", tS, "companyId", tS, "personId", tS, "firstName", tS, "middleName", tS, "lastName", tS,
@@ -109,6 +111,14 @@ var proEntities = []*entity{
 			"payGroup", tS, "genNumber", tS),
 		params:     map[string]string{"companyId": "companyId", "employeeId": "employeeId", "earningCode": "earningCode"},
 		dateParams: map[string]string{"payDate": "payDate"}},
+	// The organization levels (Company Configuration Integration): one
+	// record per level and code, the two halves of its identifier.
+	{name: "org-levels", path: "/configuration/v1/org-levels", key: []string{"level", "code"},
+		fields: fields("level", tI, "code", tS, "description", tS, "levelDescription", tS, "budgetGroup", tS, "glSegment", tS,
+			"reportingCategory", tS, "isActive", tB, "currentYearBudgetFTE", tF, "currentYearBudgetSalary", tF,
+			"lastYearBudgetFTE", tF, "lastYearBudgetSalary", tF),
+		params: map[string]string{"levelDescription": "levelDescription", "code": "code", "budgetGroup": "budgetGroup",
+			"reportingCategory": "reportingCategory", "isActive": "isActive"}},
 }
 
 // wfmEntities: UKG Pro WFM. Each is read through its own call (see wfm.go):

@@ -13,6 +13,7 @@ import (
 	"github.com/xlr8/connectors/credentials"
 	"github.com/xlr8/connectors/internal/fake/fault"
 	fakeukg "github.com/xlr8/connectors/internal/fake/ukg"
+	"github.com/xlr8/connectors/translate"
 	"github.com/xlr8/connectors/ukg"
 )
 
@@ -174,6 +175,50 @@ func TestProRESTPagingCasingAndDates(t *testing.T) {
 	plan, err := ex.Explain(ctx, connectors.Query{Entity: "person-details", Where: connectors.Ge("datetimeChanged", from)})
 	if err != nil || len(plan.Requests) == 0 || !strings.Contains(plan.Requests[0].URL, "dateTimeChanged=%3E01-02-2024") {
 		t.Errorf("plan %+v %v", plan.Requests, err)
+	}
+}
+
+// TestProOrgLevels reads the organization levels (configuration/v1
+// org-levels) by their published parameters, typed by the OrgLevels model,
+// and through the vocabulary's organization.
+func TestProOrgLevels(t *testing.T) {
+	srv := newFake(t, fakeukg.Config{PageSize: 4})
+	levels := srv.SeedPro("org-levels", 10)
+	c := open(t, srv, proCred(srv))
+	ctx := t.Context()
+	all, err := connectors.Collect(c.Get(ctx, connectors.Query{Entity: "org-levels"}))
+	if err != nil || len(all) != 10 {
+		t.Fatalf("org-levels: %d records, %v", len(all), err)
+	}
+	if all[0]["level"] != int64(1) || all[0]["isActive"] != true || all[0]["currentYearBudgetFTE"] != 12.5 {
+		t.Errorf("typed %T %v, %T, %T", all[0]["level"], all[0]["level"], all[0]["isActive"], all[0]["currentYearBudgetFTE"])
+	}
+	// isActive and code go to the server (the fake refuses a parameter the
+	// endpoint does not take); level is filtered here.
+	want := levels[2]["code"]
+	got, err := connectors.Collect(c.Get(ctx, connectors.Query{Entity: "org-levels",
+		Where: connectors.And{connectors.Eq("isActive", true), connectors.Eq("code", want), connectors.Eq("level", int64(3))}}))
+	if err != nil || len(got) != 1 || got[0]["code"] != want {
+		t.Fatalf("by isActive, code and level: %v %v", got, err)
+	}
+	ex, ok := connectors.Find[connectors.Explainer](c)
+	if !ok {
+		t.Fatal("no Explainer")
+	}
+	plan, err := ex.Explain(ctx, connectors.Query{Entity: "org-levels",
+		Where: connectors.And{connectors.Eq("isActive", true), connectors.Eq("code", want), connectors.Eq("level", int64(3))}})
+	if err != nil || len(plan.Requests) == 0 || !strings.Contains(plan.Requests[0].URL, "/configuration/v1/org-levels?") ||
+		!strings.Contains(plan.Requests[0].URL, "isActive=true") || !strings.Contains(plan.Requests[0].URL, "code="+want.(string)) {
+		t.Errorf("plan %+v %v: want isActive and code as parameters", plan.Requests, err)
+	}
+	q, err := translate.Default().ToProduct(connectors.Query{Entity: "organization", Fields: []string{"organization_id", "name", "type"},
+		Where: connectors.Eq("status", "INACTIVE")}, ukg.ProductPro)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inactive, err := connectors.Collect(c.Get(ctx, q))
+	if err != nil || len(inactive) != 2 {
+		t.Fatalf("inactive organizations: %v %v", inactive, err)
 	}
 }
 

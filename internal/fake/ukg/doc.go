@@ -1,5 +1,5 @@
 // Package ukg is a fake of the three UKG products' wires, for tests: UKG
-// Pro's personnel and payroll REST API (Basic plus US-Customer-Api-Key,
+// Pro's personnel, payroll and org-levels REST API (Basic plus US-Customer-Api-Key,
 // page/per_Page paging with Link headers, the MM-DD-YYYY date operators) and
 // its RaaS SOAP 1.2 services (BIDataService, BIStreamingService: Working
 // before Completed, Windows-1252 CSV in base64, Status=Failed on HTTP 200,

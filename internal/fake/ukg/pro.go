@@ -45,13 +45,17 @@ func (p *proState) init() {
 		"/payroll/v1/earnings-history-base-elements": {
 			params: map[string]string{"companyId": "companyId", "employeeId": "employeeId", "earningCode": "earningCode"},
 			dates:  map[string]string{"payDate": "payDate"}},
+		// ViewOrCreateOrganizationLevelsApi: getAllOrgLevels' parameters.
+		"/configuration/v1/org-levels": {
+			params: map[string]string{"levelDescription": "levelDescription", "code": "code", "budgetGroup": "budgetGroup",
+				"reportingCategory": "reportingCategory", "isActive": "isActive"}},
 	}
 }
 
 // SeedPro replaces a UKG Pro REST collection ("person-details",
 // "employee-employment-details", "employee-job-history-details",
-// "compensation-details", "earnings-history-base-elements") with n
-// generated records and returns them as the API sends them.
+// "compensation-details", "earnings-history-base-elements", "org-levels")
+// with n generated records and returns them as the API sends them.
 func (s *Server) SeedPro(resource string, n int) []map[string]any {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -75,8 +79,11 @@ func (s *Server) SetPro(resource string, recs []map[string]any) {
 }
 
 func proPath(resource string) string {
-	if resource == "earnings-history-base-elements" {
+	switch resource {
+	case "earnings-history-base-elements":
 		return "/payroll/v1/" + resource
+	case "org-levels":
+		return "/configuration/v1/" + resource
 	}
 	return "/personnel/v1/" + resource
 }
@@ -115,6 +122,13 @@ func proRecord(resource string, i int) map[string]any {
 		return map[string]any{"employeeId": ee, "companyId": "J9A6Y", "earningCode": []string{"REG", "OT"}[i%2],
 			"payDate":       time.Date(2024, 1, 5, 0, 0, 0, 0, time.UTC).AddDate(0, 0, 14*(i%6)).Format("2006-01-02T15:04:05Z"),
 			"currentAmount": 1923.08, "currentHours": 80.0, "payGroup": "BIWKLY", "genNumber": strconv.Itoa(1000 + i)}
+	case "org-levels":
+		// OrgLevels: level is a number (the model's Double), four levels.
+		level := i%4 + 1
+		return map[string]any{"level": float64(level), "code": fmt.Sprintf("%d%02d", level, i/4), "description": fmt.Sprintf("Unit %d", i+1),
+			"levelDescription": []string{"Company", "Division", "Department", "Team"}[level-1], "budgetGroup": "BG1", "glSegment": "GL-100",
+			"reportingCategory": "RC", "isActive": i%5 != 4, "currentYearBudgetFTE": 12.5, "currentYearBudgetSalary": 650000.0,
+			"lastYearBudgetFTE": 11.0, "lastYearBudgetSalary": 600000.0}
 	}
 	panic("fake ukg: no generator for " + resource)
 }
