@@ -89,15 +89,22 @@ func (h *HTTPHandler) wqlRows(st *store, q connectors.Query) []map[string]any {
 	if !q.AsOf.IsZero() {
 		asOf = connectors.DateOf(q.AsOf).String()
 	}
+	// Only the aliases the query reads are rendered.
+	need := append(append([]string(nil), q.Fields...), connectors.ExprFields(q.Where)...)
+	for _, o := range q.OrderBy {
+		need = append(need, o.Field)
+	}
 	var rows []connectors.Record
 	for _, id := range st.ids {
 		e := st.emps[id]
 		if asOf != "" && e.StartDate.String() > asOf {
 			continue
 		}
-		row := make(connectors.Record, len(wqlAliases))
-		for name, a := range wqlAliases {
-			row[name] = a.value(h, e)
+		row := make(connectors.Record, len(need))
+		for _, name := range need {
+			if _, done := row[name]; !done {
+				row[name] = wqlAliases[name].value(h, e)
+			}
 		}
 		if match(q.Where, row) {
 			rows = append(rows, row)
