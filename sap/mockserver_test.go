@@ -165,20 +165,29 @@ func readFile(t *testing.T, name string) []byte {
 	return b
 }
 
+// openMock opens an sap_s4 connector on the mock server, its requests
+// counted by the returned transport.
+func openMock(t *testing.T, m *mockServer, opts ...connectors.Option) (connectors.Connector, *countingTransport) {
+	t.Helper()
+	ct := &countingTransport{next: http.DefaultTransport}
+	cred := &credentials.Credential{ID: "mock", ProductID: sap.S4HANA, InstanceURL: m.URL, AuthType: credentials.AuthBasic,
+		Secrets: credentials.Secrets{"username": "MOCK_USER", "password": "mock-password"}}
+	all := append([]connectors.Option{connectors.WithHTTPClient(&http.Client{Transport: ct}),
+		connectors.WithAllowInsecureLoopback(), connectors.WithAllowMissingPrincipalType()}, opts...)
+	c, err := sap.NewS4HANA(t.Context(), cred, all...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Close() })
+	return c, ct
+}
+
 // TestMockServer runs the sap_s4 connector against SAP's OData mock server:
 // $metadata, $top/$skip paging, $filter, $select, __count and $count, and
 // the CSRF token fetch, with the project's metadata and data files.
 func TestMockServer(t *testing.T) {
 	m := startMockServer(t)
-	ct := &countingTransport{next: http.DefaultTransport}
-	cred := &credentials.Credential{ID: "mock", ProductID: sap.S4HANA, InstanceURL: m.URL, AuthType: credentials.AuthBasic,
-		Secrets: credentials.Secrets{"username": "MOCK_USER", "password": "mock-password"}}
-	c, err := sap.NewS4HANA(t.Context(), cred, connectors.WithHTTPClient(&http.Client{Transport: ct}),
-		connectors.WithAllowInsecureLoopback(), connectors.WithAllowMissingPrincipalType(), sap.WithPageSize(10))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c, ct := openMock(t, m, sap.WithPageSize(10))
 	ctx := t.Context()
 	data := partners(t)
 
@@ -344,16 +353,7 @@ func TestMockServer(t *testing.T) {
 // service (testdata/mockserver/ZPRICING_V4).
 func TestMockServerV4Writes(t *testing.T) {
 	m := startMockServer(t)
-	ct := &countingTransport{next: http.DefaultTransport}
-	cred := &credentials.Credential{ID: "mock", ProductID: sap.S4HANA, InstanceURL: m.URL, AuthType: credentials.AuthBasic,
-		Secrets: credentials.Secrets{"username": "MOCK_USER", "password": "mock-password"}}
-	c, err := sap.NewS4HANA(t.Context(), cred, connectors.WithHTTPClient(&http.Client{Transport: ct}),
-		connectors.WithAllowInsecureLoopback(), connectors.WithAllowMissingPrincipalType(),
-		sap.WithServices(), sap.WithV4Service("ZPRICING", "sap/zapi_pricing/srvd_a2x/sap/zpricing/0001"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c, ct := openMock(t, m, sap.WithServices(), sap.WithV4Service("ZPRICING", "sap/zapi_pricing/srvd_a2x/sap/zpricing/0001"))
 	ctx := t.Context()
 	const ent = "ZPRICING/Condition"
 	key := map[string]any{"ConditionRecord": "ZN01", "ConditionSequence": 4}
