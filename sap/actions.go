@@ -1,9 +1,9 @@
 package sap
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -23,26 +23,33 @@ const (
 	ActionBAPI   = "sap.s4.bapi"
 )
 
-// CreateRequest creates one entity: Entity is SERVICE/EntitySet, Record its
-// properties (numbers, strings, booleans; dates and times as ISO 8601
-// text), written in OData v2 JSON by the entity's $metadata.
+// CreateRequest creates one entity: Entity is SERVICE/EntitySet (or
+// name/EntitySet of a WithV4Service service), Record its properties
+// (numbers, strings, booleans; dates and times as time.Time,
+// connectors.Date or ISO 8601 text; an OData v4 Edm.Decimal or Edm.Int64
+// best as a json.Number or decimal text, kept exact), written in the
+// service's OData JSON (v2 or v4) by the entity's $metadata.
 type CreateRequest struct {
 	Entity string         `json:"entity"`
 	Record map[string]any `json:"record"`
 }
 
-// CreateResponse is the created entity as the server returned it, and its
-// Location.
+// CreateResponse is the created entity as the server returned it (nil when
+// an OData v4 service answered 204 No Content), its Location (v4: the
+// Location or OData-EntityId header), and its ETag when the server gave
+// one (v4: the entity's @odata.etag, else the ETag header), the If-Match
+// of a later update.
 type CreateResponse struct {
 	Record   map[string]any `json:"record"`
 	Location string         `json:"location,omitempty"`
+	ETag     string         `json:"etag,omitempty"`
 }
 
 // UpdateRequest changes (the properties in Record) or, with Delete,
 // deletes one entity, named by its key properties. Method is PATCH (the
-// default), MERGE (what older Gateway releases want for a partial update)
-// or PUT (a full replacement). ETag, when given, is sent as If-Match (many
-// S/4 APIs demand it: a stale one is CONFLICT).
+// default), MERGE (what older Gateway releases want for a partial update;
+// OData v2 only) or PUT (a full replacement). ETag, when given, is sent as
+// If-Match (many S/4 APIs demand it: a stale one is CONFLICT).
 type UpdateRequest struct {
 	Entity string         `json:"entity"`
 	Key    map[string]any `json:"key"`
@@ -52,9 +59,14 @@ type UpdateRequest struct {
 	Method string         `json:"method,omitempty"`
 }
 
-// UpdateResponse reports the HTTP status of the change (204).
+// UpdateResponse reports the HTTP status of the change (204, or 200 when
+// an OData v4 service returns the changed entity, then in Record) and the
+// entity's new ETag when the server sent one (the ETag header, or v4's
+// @odata.etag in Record's body): the If-Match of the next change.
 type UpdateResponse struct {
-	Status int `json:"status"`
+	Status int            `json:"status"`
+	Record map[string]any `json:"record,omitempty"`
+	ETag   string         `json:"etag,omitempty"`
 }
 
 // BatchRequest is one OData $batch to Service: the Reads (GETs, each its
@@ -120,11 +132,11 @@ func (d *driver) actions() []connkit.Action {
 	}
 	all := connectors.PrincipalTypes()
 	return []connkit.Action{
-		connkit.Typed(connectors.Capability{Name: ActionCreate, Description: "Create an S/4HANA entity (OData v2 POST; CSRF token fetched as needed).",
+		connkit.Typed(connectors.Capability{Name: ActionCreate, Description: "Create an S/4HANA entity (OData v2 or v4 POST; CSRF token fetched as needed).",
 			PrincipalTypes: all, Write: true}, d.create),
-		connkit.Typed(connectors.Capability{Name: ActionUpdate, Description: "Change (PATCH) or delete an S/4HANA entity by key, with If-Match when an ETag is given.",
+		connkit.Typed(connectors.Capability{Name: ActionUpdate, Description: "Change (PATCH, PUT; MERGE on v2) or delete an S/4HANA entity by key over OData v2 or v4, with If-Match when an ETag is given.",
 			PrincipalTypes: all, Write: true}, d.update),
-		connkit.Typed(connectors.Capability{Name: ActionBatch, Description: "Send reads and one atomic change set as an OData $batch.",
+		connkit.Typed(connectors.Capability{Name: ActionBatch, Description: "Send reads and one atomic change set as an OData v2 $batch.",
 			PrincipalTypes: all, Write: true}, d.batch),
 		connkit.Typed(connectors.Capability{Name: ActionBAPI, Description: "Call a BAPI through an OData function import or SOAP RFC; RETURN errors become errors.",
 			PrincipalTypes: all, Write: true, Sensitive: true, AuditLevel: connectors.AuditVerbose}, d.bapi),
@@ -136,53 +148,69 @@ func invalid(format string, args ...any) *errs.Error {
 }
 
 func (d *driver) create(ctx context.Context, _ connectors.Principal, req CreateRequest) (*CreateResponse, error) {
-	if err := d.refuseV4(req.Entity); err != nil {
+	svc, set, err := d.splitEntity(req.Entity)
+	if err != nil {
 		return nil, err
 	}
+	root, v4 := d.serviceRoot(svc)
 	es, err := d.entitySet(ctx, req.Entity)
 	if err != nil {
 		return nil, err
 	}
-	body, err := wireRecord(es.shape, req.Record)
+	body, err := wireRecord(es.shape, req.Record, wireFor(v4))
 	if err != nil {
 		return nil, err
 	}
-	svc, set, _ := d.splitEntity(req.Entity)
-	resp, err := d.client.Do(ctx, &transport.Request{Method: http.MethodPost, URL: d.url(s4Root+svc+"/"+set, nil), Body: body,
-		Header: http.Header{"Content-Type": {"application/json"}, "Accept": {"application/json"}}})
+	r := &transport.Request{Method: http.MethodPost, URL: d.url(root+set, nil), Body: body,
+		Header: http.Header{"Content-Type": {"application/json"}, "Accept": {"application/json"}}}
+	if v4 {
+		r.Header.Set("OData-Version", "4.0")
+	}
+	resp, err := d.client.Do(ctx, r)
 	if err != nil {
 		return nil, err
 	}
 	defer resp.Release()
-	if e := successError(d.product, "POST "+req.Entity, resp.StatusCode, resp.Header); e != nil {
+	what := "POST " + req.Entity
+	if e := successError(d.product, what, resp.StatusCode, resp.Header); e != nil {
 		return nil, e
+	}
+	if v4 {
+		return d.createdV4(what, resp, es.shape)
 	}
 	page, err := decodePage(resp.Body, es.shape)
 	if err != nil || len(page.Records) != 1 {
-		return nil, pageError(d.product, "POST "+req.Entity, resp.StatusCode, resp.Header, resp.Body, err)
+		return nil, pageError(d.product, what, resp.StatusCode, resp.Header, resp.Body, err)
 	}
-	return &CreateResponse{Record: page.Records[0], Location: resp.Header.Get("Location")}, nil
+	return &CreateResponse{Record: page.Records[0], Location: resp.Header.Get("Location"), ETag: resp.Header.Get("ETag")}, nil
 }
 
 func (d *driver) update(ctx context.Context, _ connectors.Principal, req UpdateRequest) (*UpdateResponse, error) {
-	if err := d.refuseV4(req.Entity); err != nil {
+	svc, set, err := d.splitEntity(req.Entity)
+	if err != nil {
 		return nil, err
 	}
+	root, v4 := d.serviceRoot(svc)
 	es, err := d.entitySet(ctx, req.Entity)
 	if err != nil {
 		return nil, err
 	}
-	pred, err := keyPredicate(es.shape, req.Key)
+	literal := func(v any, p property) (string, error) { return uriLiteral(v, p.Type) }
+	if v4 {
+		literal = v4KeyLiteral
+	}
+	pred, err := keyPredicate(es.shape, req.Key, literal)
 	if err != nil {
 		return nil, err
 	}
-	svc, set, _ := d.splitEntity(req.Entity)
-	r := &transport.Request{Method: http.MethodPatch, URL: d.url(s4Root+svc+"/"+set+"("+pred+")", nil),
+	r := &transport.Request{Method: http.MethodPatch, URL: d.url(root+set+"("+pred+")", nil),
 		Header: http.Header{"Accept": {"application/json"}}}
-	switch strings.ToUpper(req.Method) {
-	case "", http.MethodPatch:
-	case "MERGE", http.MethodPut:
-		r.Method = strings.ToUpper(req.Method)
+	switch m := strings.ToUpper(req.Method); {
+	case m == "" || m == http.MethodPatch:
+	case m == http.MethodPut || (m == "MERGE" && !v4):
+		r.Method = m
+	case m == "MERGE":
+		return nil, invalid("MERGE is OData v2's partial update: %s is an OData v4 service, use PATCH", svc)
 	default:
 		return nil, invalid("method %q is not PATCH, MERGE or PUT", connkit.Bound(req.Method, 20))
 	}
@@ -195,10 +223,13 @@ func (d *driver) update(ctx context.Context, _ connectors.Principal, req UpdateR
 		if len(req.Record) == 0 {
 			return nil, invalid("an update needs the properties to change in record")
 		}
-		if r.Body, err = wireRecord(es.shape, req.Record); err != nil {
+		if r.Body, err = wireRecord(es.shape, req.Record, wireFor(v4)); err != nil {
 			return nil, err
 		}
 		r.Header.Set("Content-Type", "application/json")
+	}
+	if v4 {
+		r.Header.Set("OData-Version", "4.0")
 	}
 	if req.ETag != "" {
 		if strings.ContainsAny(req.ETag, "\r\n") {
@@ -211,15 +242,25 @@ func (d *driver) update(ctx context.Context, _ connectors.Principal, req UpdateR
 		return nil, err
 	}
 	defer resp.Release()
-	if e := successError(d.product, r.Method+" "+req.Entity, resp.StatusCode, resp.Header); e != nil {
+	what := r.Method + " " + req.Entity
+	if e := successError(d.product, what, resp.StatusCode, resp.Header); e != nil {
 		return nil, e
 	}
-	return &UpdateResponse{Status: resp.StatusCode}, nil
+	out := &UpdateResponse{Status: resp.StatusCode, ETag: resp.Header.Get("ETag")}
+	if v4 && resp.StatusCode == http.StatusOK && len(bytes.TrimSpace(resp.Body)) > 0 {
+		rec, etag, err := decodeV4Entity(resp.Body, es.shape)
+		if err != nil {
+			return nil, pageError(d.product, what, resp.StatusCode, resp.Header, resp.Body, err)
+		}
+		out.Record, out.ETag = rec, firstNonEmpty(etag, out.ETag)
+	}
+	return out, nil
 }
 
 // keyPredicate renders (literal) or (Name=literal,...) from the key
-// properties, each typed by $metadata.
-func keyPredicate(sh *shape, key map[string]any) (string, error) {
+// properties, each typed by $metadata and written by literal (v2's or
+// v4's), path-escaped.
+func keyPredicate(sh *shape, key map[string]any, literal func(any, property) (string, error)) (string, error) {
 	if len(key) != len(sh.Key) {
 		return "", invalid("the key needs exactly %s", strings.Join(sh.Key, ", "))
 	}
@@ -230,7 +271,7 @@ func keyPredicate(sh *shape, key map[string]any) (string, error) {
 			return "", invalid("the key needs %s", k)
 		}
 		p, _ := sh.prop(k)
-		lit, err := uriLiteral(v, p.Type)
+		lit, err := literal(v, p)
 		if err != nil {
 			return "", invalid("key %s: %s", k, err.Error())
 		}
@@ -243,11 +284,20 @@ func keyPredicate(sh *shape, key map[string]any) (string, error) {
 	return strings.Join(parts, ","), nil
 }
 
-// wireRecord writes properties in OData v2 JSON: Int64 and Decimal as
-// strings, DateTime and DateTimeOffset as /Date(ms)/, the rest as they
-// are. An undeclared or navigation property, or a value of the wrong type,
-// is INVALID_ARGUMENT.
-func wireRecord(sh *shape, rec map[string]any) ([]byte, error) {
+// wireFor is the writer of a non-nil body value of an OData version: v2's (wireValue)
+// or v4's (v4Value).
+func wireFor(v4 bool) func(property, any) (any, error) {
+	if v4 {
+		return v4Value
+	}
+	return wireValue
+}
+
+// wireRecord writes properties in OData JSON, each value by value (v2:
+// Int64 and Decimal as strings, DateTime and DateTimeOffset as /Date(ms)/;
+// v4: see v4Value). An undeclared or navigation property, or a value of
+// the wrong type, is INVALID_ARGUMENT.
+func wireRecord(sh *shape, rec map[string]any, value func(property, any) (any, error)) ([]byte, error) {
 	if len(rec) == 0 {
 		return nil, invalid("record is empty")
 	}
@@ -255,9 +305,19 @@ func wireRecord(sh *shape, rec map[string]any) ([]byte, error) {
 	for k, v := range rec {
 		p, ok := sh.prop(k)
 		if !ok {
+			if _, isNav := sh.navigation(k); isNav {
+				return nil, invalid("%s is a navigation property: only structural properties can be written", k)
+			}
 			return nil, invalid("property %q is not in the entity type", connkit.Bound(k, 60))
 		}
-		w, err := wireValue(p, v)
+		if v == nil {
+			if !p.Nullable {
+				return nil, invalid("property %s is not nullable", k)
+			}
+			out[k] = nil
+			continue
+		}
+		w, err := value(p, v)
 		if err != nil {
 			return nil, invalid("property %s: %s", k, err.Error())
 		}
@@ -266,13 +326,8 @@ func wireRecord(sh *shape, rec map[string]any) ([]byte, error) {
 	return json.Marshal(out)
 }
 
+// wireValue is v2's JSON form of a non-nil value.
 func wireValue(p property, v any) (any, error) {
-	if v == nil {
-		if !p.Nullable {
-			return nil, errors.New("is not nullable")
-		}
-		return nil, nil
-	}
 	switch p.Type {
 	case "Edm.Int64", "Edm.Decimal":
 		lit, err := uriLiteral(v, p.Type)

@@ -1,8 +1,8 @@
 // Package sap connects SAP SuccessFactors (product sap_sf) and SAP
-// S/4HANA (product sap_s4) over OData v2, as narrow drivers on
-// internal/connkit: the kit owns the port (lifecycle, validation, paging,
-// residual filtering, Resume, totals, errors, actions); this package owns
-// SAP's wire.
+// S/4HANA (product sap_s4) over OData v2 (S/4HANA's v4 services too), as
+// narrow drivers on internal/connkit: the kit owns the port (lifecycle,
+// validation, paging, residual filtering, Resume, totals, errors,
+// actions); this package owns SAP's wire.
 //
 //	conn, err := connectors.Open(ctx, "sap_sf", cred) // or sap.NewSuccessFactors / sap.NewS4HANA
 //	for rec, err := range conn.Get(ctx, connectors.Query{Entity: "EmpJob", AsOf: day}) { ... }
@@ -55,8 +55,9 @@
 // $metadata gives the schema, reads page by $top/$skip with $count=true
 // (@odata.count checked), values arrive as JSON numbers and ISO 8601 text,
 // and only comparisons on text and boolean properties go to the server
-// (translate writes v2 literals; the rest is filtered here). The write
-// capabilities speak v2 and refuse v4 entities (UNSUPPORTED).
+// (translate writes v2 literals; the rest is filtered here). sap.s4.create
+// and sap.s4.update write to them in OData v4 (see Writes); sap.s4.batch
+// to a v4 service is UNSUPPORTED.
 //
 // Query takes an entity path with its own options:
 // "EmpJob?$filter=userId eq '1001'&fromDate=1900-01-01&$select=userId,jobTitle"
@@ -96,15 +97,41 @@
 // Capabilities: sap.s4.create (POST), sap.s4.update (PATCH, MERGE or PUT,
 // or DELETE, with If-Match from etag), sap.s4.batch ($batch: reads as
 // parts, changes as one atomic change set; 202; a failed change set comes
-// back as one error part and is an error), sap.s4.bapi. Values are written in OData v2 JSON by
-// $metadata (Int64/Decimal as strings, dates as /Date(ms)/); an undeclared
-// property or a value of the wrong type is INVALID_ARGUMENT before any
-// request. Writes carry the session's CSRF token: the transport's CSRF step
+// back as one error part and is an error; OData v2 only), sap.s4.bapi.
+// On a v2 service values are written in OData v2 JSON by $metadata
+// (Int64/Decimal as strings, dates as /Date(ms)/); an undeclared or
+// navigation property or a value of the wrong type is INVALID_ARGUMENT
+// before any request. Writes carry the session's CSRF token: the transport's CSRF step
 // fetches one from the service root (HEAD, GET when HEAD is refused with
 // 405/501, with the session cookies of its own jar) when a write is
 // answered 403 "x-csrf-token: Required", and replays that write once; one
 // token and cookie pair per connector. A write is never repeated otherwise
 // (the transport retries reads only).
+//
+// On an OData v4 service (WithV4Service) the same two capabilities speak
+// OData v4: POST {root}/{EntitySet}, PATCH or PUT (MERGE is v2's and
+// INVALID_ARGUMENT) or DELETE {root}/{EntitySet}({key}), with
+// OData-Version 4.0, Content-Type and Accept application/json. Key
+// literals are v4's: 'text' with ' doubled, numbers bare (no L or M),
+// Edm.Guid, Edm.Date (YYYY-MM-DD) and Edm.DateTimeOffset (RFC 3339) bare,
+// booleans true/false, composite keys Name=value,..., all percent-encoded
+// once. The body is v4 JSON: the properties themselves (no "d", no
+// __metadata), Edm.Int64 and Edm.Decimal as JSON numbers with their exact
+// text (a json.Number or decimal text is sent as given, never through
+// float64; IEEE754Compatible is not requested), Edm.Date "YYYY-MM-DD",
+// Edm.DateTimeOffset RFC 3339 with the value's own offset, Edm.TimeOfDay
+// "hh:mm:ss", Guid and String as strings, null only where the property is
+// nullable; Edm.Binary, Edm.Stream, Edm.Duration, complex and enumeration
+// properties are refused (INVALID_ARGUMENT), as are undeclared and navigation properties
+// and wrong-typed values, before any request. The CSRF step fetches from
+// the v4 service root. A create answered 201 returns the entity, typed as
+// reads type values, and its @odata.etag (CreateResponse.ETag); one
+// answered 204 (the service applied return=minimal) returns Location or
+// OData-EntityId. An update answered 200 returns the entity
+// (UpdateResponse.Record) and either answer its new ETag when the service
+// sends one. A stale If-Match is 412, CONFLICT, as on v2; a missing one
+// where the service demands it (428) INVALID_ARGUMENT; v4 error bodies
+// give VendorCode, Details and targets as v2's do.
 //
 // sap.s4.bapi routes: an OData function import (GET or POST
 // /sap/opu/odata/sap/{SERVICE}/{Function}?Param=literal, the literals typed
@@ -169,6 +196,33 @@
 // method selects); the function
 // import result wrapped in its name for complex and primitive returns;
 // sap-client as a three-digit parameter; the login page markers.
+//
+// OData v4 writes. Verified from published sources: OData v4.0 Part 1:
+// Protocol (OASIS) section 11.4.2 (create: 201 with the entity, or 204
+// under Prefer: return=minimal; Location either way), and that a 204 to a
+// create carries OData-EntityId (as dret.github.io/webconcepts quotes the
+// protocol); OData v4.0 JSON Format section 7.1 (Edm.Date,
+// Edm.DateTimeOffset, Edm.Guid, Edm.TimeOfDay as JSON strings by the ABNF
+// rules; Microsoft's MS-ODATAJSON 2.1.17 quotes it) and section 4.1 (Int64
+// and Decimal are strings only under IEEE754Compatible=true, numbers
+// otherwise; MS-ODATAJSON 2.1.5, Microsoft.OData.Edm's
+// CsdlJsonWriterSettings.IsIeee754Compatible); update answers 200 with the
+// entity or 204 (section 11.4.3, as oasis-tcs/odata-specs#443 quotes it);
+// the v4 error body {"error":{"code","message","target","details"}}
+// (vendors.md 4.7). Checked against SAP's OData mock server
+// (TestMockServerV4Writes, on a v4 service of our own): create 201 with
+// the entity, PATCH and PUT 200 with the entity, DELETE 204, composite v4
+// keys. Assumed, from memory of the specification rather than a fresh
+// reading: the key literal forms (URL Conventions section 4.3.1 and the
+// ABNF's primitiveLiteral); that a set annotated Core.OptimisticConcurrency
+// answers a change without If-Match with 428 (RFC 6585's status); that
+// SAP RAP services keep the protocol's defaults here (no SAP RAP document
+// was consulted); that OData-Version 4.0 on a write is welcome. Where the
+// mock server departs from the protocol: PATCH and PUT answer 200 with the
+// entity unasked; its Location spells keys wrongly (numbers quoted, a
+// quote not doubled); it answers a key holding a doubled quote 404; Int64
+// values lose precision past 2^53 (JavaScript numbers); a property a
+// create leaves out comes back "" or today's date.
 //
 // Where SAP's mock server differs from SuccessFactors and S/4HANA (found by
 // TestMockServer and recorded there): it never pages by itself (no __next,

@@ -81,10 +81,17 @@ func (d *driver) Ping(ctx context.Context) (connkit.Ping, error) {
 
 var jsonAccept = http.Header{"Accept": {"application/json"}}
 
-// url builds an absolute URL under the instance, adding sap-client.
+// url builds an absolute URL under the instance, adding sap-client. path
+// is in its escaped form (key predicates arrive percent-encoded), so it is
+// sent as it is, never encoded a second time.
 func (d *driver) url(path string, q url.Values) string {
 	u := *d.base
-	u.Path = d.base.Path + path
+	u.RawPath = d.base.EscapedPath() + path
+	if p, err := url.PathUnescape(u.RawPath); err == nil {
+		u.Path = p
+	} else {
+		u.Path, u.RawPath = d.base.Path+path, ""
+	}
 	if d.client4 != "" {
 		if q == nil {
 			q = url.Values{}

@@ -165,20 +165,29 @@ func readFile(t *testing.T, name string) []byte {
 	return b
 }
 
+// openMock opens an sap_s4 connector on the mock server, its requests
+// counted by the returned transport.
+func openMock(t *testing.T, m *mockServer, opts ...connectors.Option) (connectors.Connector, *countingTransport) {
+	t.Helper()
+	ct := &countingTransport{next: http.DefaultTransport}
+	cred := &credentials.Credential{ID: "mock", ProductID: sap.S4HANA, InstanceURL: m.URL, AuthType: credentials.AuthBasic,
+		Secrets: credentials.Secrets{"username": "MOCK_USER", "password": "mock-password"}}
+	all := append([]connectors.Option{connectors.WithHTTPClient(&http.Client{Transport: ct}),
+		connectors.WithAllowInsecureLoopback(), connectors.WithAllowMissingPrincipalType()}, opts...)
+	c, err := sap.NewS4HANA(t.Context(), cred, all...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Close() })
+	return c, ct
+}
+
 // TestMockServer runs the sap_s4 connector against SAP's OData mock server:
 // $metadata, $top/$skip paging, $filter, $select, __count and $count, and
 // the CSRF token fetch, with the project's metadata and data files.
 func TestMockServer(t *testing.T) {
 	m := startMockServer(t)
-	ct := &countingTransport{next: http.DefaultTransport}
-	cred := &credentials.Credential{ID: "mock", ProductID: sap.S4HANA, InstanceURL: m.URL, AuthType: credentials.AuthBasic,
-		Secrets: credentials.Secrets{"username": "MOCK_USER", "password": "mock-password"}}
-	c, err := sap.NewS4HANA(t.Context(), cred, connectors.WithHTTPClient(&http.Client{Transport: ct}),
-		connectors.WithAllowInsecureLoopback(), connectors.WithAllowMissingPrincipalType(), sap.WithPageSize(10))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c, ct := openMock(t, m, sap.WithPageSize(10))
 	ctx := t.Context()
 	data := partners(t)
 
@@ -337,4 +346,55 @@ func TestMockServer(t *testing.T) {
 			t.Errorf("mock server answer to a doubled quote: %v (if it filters now, update doc.go)", err)
 		}
 	})
+}
+
+// TestMockServerV4Writes runs one OData v4 create, PATCH, PUT and DELETE
+// against SAP's mock server, on the project's own RAP-style ZPRICING_V4
+// service (testdata/mockserver/ZPRICING_V4).
+func TestMockServerV4Writes(t *testing.T) {
+	m := startMockServer(t)
+	c, ct := openMock(t, m, sap.WithServices(), sap.WithV4Service("ZPRICING", "sap/zapi_pricing/srvd_a2x/sap/zpricing/0001"))
+	ctx := t.Context()
+	const ent = "ZPRICING/Condition"
+	key := map[string]any{"ConditionRecord": "ZN01", "ConditionSequence": 4}
+	out, err := c.Execute(ctx, sap.ActionCreate, map[string]any{"entity": ent, "record": map[string]any{
+		"ConditionRecord": "ZN01", "ConditionSequence": 4, "Amount": json.Number("12.50"), "Currency": "EUR",
+		"ValidFrom": connectors.Date{Year: 2026, Month: 3, Day: 1}, "LastChangedAt": time.Date(2026, 3, 1, 10, 0, 0, 0, time.FixedZone("", 3600)),
+		"StartTime": "10:00:00", "IsReleased": true, "ConditionUUID": "2a6e1c3e-7f10-4b1e-9a55-0c1d2e3f4a09"}})
+	if err != nil {
+		t.Fatalf("create: %v", err)
+	}
+	if rec := out["record"].(map[string]any); rec["Amount"] != 12.5 || rec["ValidFrom"] != "2026-03-01" || rec["StartTime"] != "10:00:00" {
+		t.Errorf("created %v", out)
+	}
+	out, err = c.Execute(ctx, sap.ActionUpdate, map[string]any{"entity": ent, "key": key, "record": map[string]any{"Amount": "13.75", "Description": nil}})
+	if err != nil {
+		t.Fatalf("PATCH: %v", err)
+	}
+	if rec, _ := out["record"].(map[string]any); out["status"] != float64(http.StatusOK) || rec["Amount"] != 13.75 || rec["Currency"] != "EUR" {
+		t.Errorf("PATCH answered %v", out)
+	}
+	if _, err := c.Execute(ctx, sap.ActionUpdate, map[string]any{"entity": ent, "key": key, "method": "PUT",
+		"record": map[string]any{"Amount": 1.1, "Currency": "CHF"}}); err != nil {
+		t.Fatalf("PUT: %v", err)
+	}
+	got := collect(t, c.Get(ctx, connectors.Query{Entity: ent, Where: connectors.Eq("ConditionRecord", "ZN01")}))
+	if len(got) != 1 || got[0]["Amount"] != 1.1 || got[0]["Currency"] != "CHF" {
+		t.Errorf("after PUT: %v", got)
+	}
+	out, err = c.Execute(ctx, sap.ActionUpdate, map[string]any{"entity": ent, "key": key, "delete": true})
+	if err != nil || out["status"] != float64(http.StatusNoContent) {
+		t.Fatalf("DELETE: %v %v", out, err)
+	}
+	if got := collect(t, c.Get(ctx, connectors.Query{Entity: ent, Where: connectors.Eq("ConditionRecord", "ZN01")})); len(got) != 0 {
+		t.Errorf("after DELETE: %v", got)
+	}
+	for _, want := range []string{"POST /sap/opu/odata4/sap/zapi_pricing/srvd_a2x/sap/zpricing/0001/Condition?",
+		"PATCH /sap/opu/odata4/sap/zapi_pricing/srvd_a2x/sap/zpricing/0001/Condition(ConditionRecord='ZN01',ConditionSequence=4)?",
+		"PUT /sap/opu/odata4/sap/zapi_pricing/srvd_a2x/sap/zpricing/0001/Condition(ConditionRecord='ZN01',ConditionSequence=4)?",
+		"DELETE /sap/opu/odata4/sap/zapi_pricing/srvd_a2x/sap/zpricing/0001/Condition(ConditionRecord='ZN01',ConditionSequence=4)?"} {
+		if n := len(ct.matching(want)); n != 1 {
+			t.Errorf("%d requests %s: %v", n, want, ct.matching(""))
+		}
+	}
 }

@@ -90,8 +90,9 @@ func WithSOAPRFC(on bool) connectors.Option {
 // WithV4Service("BP_V4", "sap/api_business_partner/srvd_a2x/sap/businesspartner/0001").
 // Reads page by $top/$skip with $count=true; only comparisons on text and
 // boolean properties go to the server (v4 writes other literals without
-// v2's datetime'...' and L/M suffixes), the rest is filtered here. The
-// write capabilities speak v2 and refuse v4 entities.
+// v2's datetime'...' and L/M suffixes), the rest is filtered here.
+// sap.s4.create and sap.s4.update write to it in OData v4; sap.s4.batch
+// does not.
 func WithV4Service(name, path string) connectors.Option {
 	return connectors.VendorOption(option(func(s *settings) {
 		if s.v4 == nil {

@@ -95,15 +95,3 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
-
-// refuseV4 stops a v2 write capability from reaching a v4 service.
-func (d *driver) refuseV4(entity string) error {
-	svc, _, err := d.splitEntity(entity)
-	if err != nil {
-		return err
-	}
-	if _, v4 := d.serviceRoot(svc); v4 {
-		return &errs.Error{Code: errs.CodeUnsupported, Product: d.product, Message: "writes to OData v4 services are not supported (" + svc + ")"}
-	}
-	return nil
-}

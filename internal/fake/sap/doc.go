@@ -18,7 +18,13 @@
 // protocol (X-CSRF-Token: Fetch on HEAD or GET issues a token and a session
 // cookie; a write without both is 403 with "x-csrf-token: Required";
 // ExpireCSRF times sessions out; RefuseHEAD makes HEAD 403), sap-client,
-// writes, $batch with atomic change sets (202; a failed change set is one
+// writes, an OData v4 service under /sap/opu/odata4/ (V4Path: EDMX 4.0
+// $metadata, v4 JSON reads, and v4 writes as the OASIS OData v4.0
+// protocol and JSON format specify them, parsed by the fake's own code:
+// v2-shaped bodies and v2 key literals are 400 with a v4 error body,
+// If-Match is enforced with 412, and 428 on a set annotated
+// Core.OptimisticConcurrency, 201 with @odata.etag or 204 under
+// return=minimal; see v4write.go), $batch with atomic change sets (202; a failed change set is one
 // error part), a function import, the sap-message header on 200, OData
 // error bodies (Gateway's innererror/errordetails, SuccessFactors'
 // innerError), HTML 401 pages, and the kit's faults.

@@ -20,6 +20,8 @@ type column struct {
 	DateOnly   bool
 	Label      string
 	Filterable bool
+	// NotNull marks a property declared Nullable="false" (v4 service).
+	NotNull bool
 }
 
 type navigation struct {
@@ -39,6 +41,9 @@ type set struct {
 	Columns   []column
 	Navs      []navigation
 	Effective bool // startDate/endDate effective dating (asOfDate, fromDate/toDate)
+	// Concurrency: the v4 set is annotated Core.OptimisticConcurrency, so a
+	// change without If-Match is 428 Precondition Required.
+	Concurrency bool
 }
 
 func (s *set) column(name string) (column, bool) {

@@ -191,8 +191,8 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request, st *set) {
 // update applies PUT/PATCH/MERGE (the posted properties) or DELETE to the
 // entity with a single-property key.
 func (s *Server) update(w http.ResponseWriter, r *http.Request, st *set, key string) {
-	k, err := url.PathUnescape(key)
-	if err != nil || len(st.Key) != 1 || !strings.HasPrefix(k, "'") || !strings.HasSuffix(k, "'") || len(k) < 2 {
+	k := key // the router has percent-decoded the path once, as the server does
+	if len(st.Key) != 1 || !strings.HasPrefix(k, "'") || !strings.HasSuffix(k, "'") || len(k) < 2 {
 		s.odataError(w, http.StatusBadRequest, "/IWBEP/CM_MGW_RT/020", "Invalid key predicate")
 		return
 	}

@@ -52,6 +52,12 @@ type Config struct {
 	// server paging: one page of PageSize (after $skip/$top), never
 	// __next, so that the client pages with $skip/$top.
 	NoServerPaging bool
+	// V4Return is what the v4 service returns on a create or update whose
+	// request has no Prefer return: "" the protocol's defaults (create: 201
+	// with the entity; update: 204), "minimal" (204 for both) or
+	// "representation" (200 with the entity for updates too), as a service
+	// whose default differs does.
+	V4Return string
 	// NoOffset makes SuccessFactors write Edm.DateTimeOffset without its
 	// +0000 (pyodata#231).
 	NoOffset bool
@@ -71,6 +77,8 @@ type Server struct {
 
 	mu       sync.Mutex
 	sets     map[string]*set // by name (SF) or "SERVICE/Set" (S/4)
+	v4sets   []*set          // the v4 service's entity sets (S/4)
+	v4writes []V4Write
 	services map[string][]*set
 	funcs    map[string][]funcImport
 	sessions map[string]string // session cookie -> CSRF token
@@ -124,6 +132,7 @@ func New(cfg Config) *Server {
 		for _, st := range s.services["API_BUSINESS_PARTNER"] {
 			s.sets["API_BUSINESS_PARTNER/"+st.Name] = st
 		}
+		s.v4sets = append(s.services["API_BUSINESS_PARTNER"][:2:2], pricingConditionSet())
 		s.services[bapiService] = nil
 		s.funcs[bapiService] = bapiFunctions()
 		s.EnableOAuth(kit.OAuthConfig{Path: "/sap/bc/sec/oauth2/token", ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret,
