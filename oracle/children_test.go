@@ -191,3 +191,43 @@ func TestChildRowBound(t *testing.T) {
 		t.Fatalf("past the child row bound: %v", err)
 	}
 }
+
+// A child collection read at its link brings its own expanded children,
+// which are completed in turn: three work relationships of three
+// assignments each, in child pages of two.
+func TestNestedChildCollections(t *testing.T) {
+	rels := make([]any, 3)
+	for i := range rels {
+		asg := make([]any, 3)
+		for j := range asg {
+			asg[j] = map[string]any{"AssignmentId": float64(600 + 10*i + j), "AssignmentNumber": fmt.Sprintf("E%d%d", i, j)}
+		}
+		rels[i] = map[string]any{"PeriodOfServiceId": float64(70 + i), "LegalEmployerName": "Acme", "assignments": asg}
+	}
+	worker := map[string]any{"PersonId": 2.0, "PersonNumber": "900002", "workRelationships": rels}
+	expand := oracle.WithExpand("workers", "workRelationships", "workRelationships.assignments")
+	read := func(size int) ([]connectors.Record, *fake.Server) {
+		srv := fake.New(fake.Config{ChildPageSize: size})
+		t.Cleanup(srv.Close)
+		srv.Insert("workers", worker)
+		return collect(t, open(t, srv, oracle.ProductHCM, expand), connectors.Query{Entity: "workers"}), srv
+	}
+	want, _ := read(100)
+	got, srv := read(2)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-whole +paged):\n%s", diff)
+	}
+	if n := assignmentNumbers(got[0]); !slices.Equal(n, []any{"E00", "E01", "E02", "E10", "E11", "E12", "E20", "E21", "E22"}) {
+		t.Errorf("assignments %v", n)
+	}
+	// workRelationships once; assignments of the first two (expanded in
+	// the parent) and of the third (expanded in the followed page).
+	if srv.Calls("child") != 4 {
+		t.Errorf("%d child pages, want 4: %v", srv.Calls("child"), srv.URLs())
+	}
+	for _, raw := range srv.URLs() {
+		if u, _ := url.Parse(raw); strings.HasSuffix(u.Path, "/child/workRelationships") && u.Query().Get("expand") != "assignments" {
+			t.Errorf("work relationships read without their assignments: %s", raw)
+		}
+	}
+}
