@@ -40,18 +40,44 @@
 // groups as child:Attr); orderBy=; effectiveDate=YYYY-MM-DD for AsOf on
 // date-effective resources (jobs, locations, grades, departments; AsOf
 // elsewhere is UNSUPPORTED); Since as LastUpdateDate >= since; expand= for
-// the children WithExpand names or a residual filter reads. It pages by
+// the children WithExpand names or a residual filter reads, and then
+// links=self in place of onlyData=true (see Child collections). It pages by
 // limit and offset following hasMore, never ending on a short page alone
 // (a limit above 499 silently returns 499), with totalResults=true on the
 // first page checked against what arrives. A finder resource
 // (recruitingCEJobRequisitions: findReqs) pages inside its finder and is
 // filtered client side. Dates become connectors.Date, timestamps (with or
-// without milliseconds, any offset) time.Time, integers int64; a child
-// collection that says hasMore is an UNSUPPORTED error, never a short list.
-// A 200 body that is not JSON (deep expands on workers end in "Too many
+// without milliseconds, any offset) time.Time, integers int64. A 200 body that is not JSON (deep expands on workers end in "Too many
 // objects match the primary key oracle.jbo.Key") is an INTERNAL error with
 // Resume, never a short stream. Query takes a native resource path with its
 // own q=, fields=, orderBy=, limit and effectiveDate.
+//
+// # Child collections
+//
+// From framework version 3 an expanded child is a collection: its first
+// page (the server's default limit), count, hasMore, limit, offset and its
+// own rel=self link to {resource}/{item key}/child/{name}. When a Get
+// expands children (WithExpand, or a residual filter on a child
+// attribute), it sends links=self instead of onlyData=true, so that every
+// item and every child collection keeps its self link (and drops the
+// child and lov links); a query without expand still sends onlyData=true
+// and nothing else changes. A record whose child collection says hasMore
+// is completed before it is yielded: the collection's self link, which
+// must stay on the pod's origin (a link elsewhere is an INTERNAL error and
+// no request), is read with limit (the page size), offset (the rows so
+// far), links=self, the query's expand below that child and its
+// effectiveDate, page after page until hasMore is false; nested children
+// of the rows read are completed the same way. Rows are typed by the
+// schema as the expanded page's are. Memory holds one page plus the
+// children of the one record being completed: records are completed one at
+// a time, as they are yielded. A child page that is not JSON, lacks
+// hasMore, answers another offset than asked, repeats a row (by its self
+// link) or is empty with hasMore is an INTERNAL error; so are more than
+// WithMaxChildRows (default 20000) extra child rows in one record or more
+// than 1000 pages of one collection. Every such error ends the stream with
+// a Resume token at that record. Child groups in fields= (Query.Fields)
+// are sent with onlyData=true as before: a child collection that says
+// hasMore there is an UNSUPPORTED error, never a short list.
 //
 // # Errors
 //
@@ -103,6 +129,25 @@
 // (docs.oracle.com op-flowpatterns-flowid-action-submitflow-post); the
 // identity-domain token endpoint /oauth2/v1/token with client Basic auth
 // and expires_in 3600 (docs for sibling Oracle apps, vendors.md 5.2).
+// For child collections: onlyData strips the links sections and links=
+// keeps only the relations named ("self,canonical"), in Oracle's own
+// parameter text for hcmRestApi resources as quoted verbatim in
+// Riminder/hrflow-connectors @1c20548d
+// src/hrflow_connectors/connectors/oracleorc/warehouse.py (and Oracle's
+// workers tutorial: "Suppress the links with the onlyData parameter");
+// items carry rel=self, canonical and child links without onlyData
+// (docs.oracle.com farws "Singular Resources"; a recorded fscmRestApi
+// payload in dgcameron/erpcloudextract README.md); a framework version 3
+// expanded child collection carries items, count, hasMore, limit, offset
+// and a rel=self link to {parent}/child/{name} (Oracle's "Accessing
+// Business Objects Using REST APIs", ch. 4, "Response Made With Framework
+// Version 3"); a child collection is read like any collection, by its URL
+// under the parent's item key, with limit, offset and hasMore
+// (docs.oracle.com farws "Read Resources", "Collection Resources", and
+// each child's "Get all" page, e.g. workers/{workersUniqID}/child/names);
+// item keys are opaque hashes the client must not build
+// (workers/{workersUniqID}: "The client should not generate the hash key
+// value"), so the self link is the only address used.
 //
 // Assumed: the describe's type words (string, integer, number, boolean,
 // date, datetime) and the attribute names of planBalances, salaries and
@@ -113,6 +158,14 @@
 // submitFlow response ({"result": ...}, passed through); that 5xx is
 // retryable; no documented o:errorCode list exists, so codes are not
 // keyed on; the default pace of 10 calls a second (Oracle publishes none).
+// For child collections: that links=self keeps the child collection's own
+// rel=self link (it is a self link; no recorded Fusion payload with
+// links=self was found); that the expanded child collection's links are
+// present on Fusion pods as in the ADF framework sample (the sample is
+// from Oracle's Visual Builder ADF REST guide, the same framework, not a
+// recorded Fusion response); that the self link carries no query string
+// the pod needs beyond limit, offset, expand, links and effectiveDate;
+// that a child page's offset echoes the one asked.
 //
 // # As
 //

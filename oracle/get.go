@@ -2,6 +2,7 @@ package oracle
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -67,8 +68,18 @@ func (d *driver) Plan(_ context.Context, q connectors.Query, s connectors.Entity
 	}
 	set("fields", c.Fields)
 	set("effectiveDate", c.EffectiveDate)
+	var kids *children
 	if c.Fields == "" {
-		set("expand", strings.Join(d.expands(e, c.Residual), ","))
+		if expand := d.expands(e, c.Residual); len(expand) > 0 {
+			// Expanded children come as collections whose first page may
+			// say hasMore; the rest is read at the collection's own self
+			// link, which onlyData=true would strip. links=self keeps that
+			// link (and each row's) and drops the child and lov links.
+			params.Set("expand", strings.Join(expand, ","))
+			params.Del("onlyData")
+			params.Set("links", "self")
+			kids = &children{d: d, s: s, expand: expand, effectiveDate: c.EffectiveDate}
+		}
 	}
 	first, _ := url.Parse(d.resourceURL(e, params))
 	plan := &connkit.Plan{Pushed: c.Pushed, Residual: c.Residual, Extra: c.Extra, Native: c.Q, Calls: -1,
@@ -77,8 +88,12 @@ func (d *driver) Plan(_ context.Context, q connectors.Query, s connectors.Entity
 		plan.Notes = append(plan.Notes, "read through the finder "+e.finder+", which pages itself; every filter is applied here")
 	}
 	plan.Fetch = pager.OffsetLimit(d.set.pageSize, func(ctx context.Context, at pager.At) (pager.Result, error) {
-		return d.fetch(ctx, e, s, params, at)
+		return d.fetch(ctx, e, s, params, kids != nil, at)
 	})
+	if kids != nil {
+		plan.Complete = kids.complete
+		plan.Notes = append(plan.Notes, "a child collection whose expanded page says hasMore is read to its end at its own link, one record at a time")
+	}
 	return plan, nil
 }
 
@@ -105,7 +120,7 @@ func (d *driver) expands(e *entity, residual connectors.Expr) []string {
 }
 
 // fetch reads one page.
-func (d *driver) fetch(ctx context.Context, e *entity, s connectors.EntitySchema, params url.Values, at pager.At) (pager.Result, error) {
+func (d *driver) fetch(ctx context.Context, e *entity, s connectors.EntitySchema, params url.Values, follow bool, at pager.At) (pager.Result, error) {
 	p := url.Values{}
 	for k, v := range params {
 		p[k] = v
@@ -134,8 +149,9 @@ func (d *driver) fetch(ctx context.Context, e *entity, s connectors.EntitySchema
 		return pager.Result{}, connectors.Errorf(connectors.CodeInternal, "oracle: a %s page has no hasMore", e.name)
 	}
 	recs := make([]connectors.Record, len(body.Items))
+	dec := decoder{s: s, follow: follow}
 	for i, it := range body.Items {
-		r, err := record(s, "", it)
+		r, err := dec.record("", it)
 		if err != nil {
 			return pager.Result{}, err
 		}
@@ -151,19 +167,38 @@ func (d *driver) fetch(ctx context.Context, e *entity, s connectors.EntitySchema
 // record types an item by the schema: dates become connectors.Date,
 // datetimes (with or without milliseconds, any offset) time.Time, integers
 // int64; a child collection ({"items": [...], "hasMore": ...}) or a bare
-// child array becomes a list of records; links are dropped.
+// child array becomes a list of records; links are dropped. A child
+// collection that says hasMore is an UNSUPPORTED error here: only Get,
+// which asks for the collections' links, reads the rest (see children).
 func record(s connectors.EntitySchema, prefix string, item map[string]any) (connectors.Record, error) {
+	return decoder{s: s}.record(prefix, item)
+}
+
+func typed(s connectors.EntitySchema, path string, t connectors.FieldType, v any) (any, error) {
+	return decoder{s: s}.typed(path, t, v)
+}
+
+// decoder types items by a schema. With follow, a child collection that
+// says hasMore becomes a *childTail (its rows so far and its self link),
+// which children.complete replaces by every row before the record is
+// yielded.
+type decoder struct {
+	s      connectors.EntitySchema
+	follow bool
+}
+
+func (d decoder) record(prefix string, item map[string]any) (connectors.Record, error) {
 	out := make(connectors.Record, len(item))
 	for k, v := range item {
 		if k == "links" || k == "@context" {
 			continue
 		}
-		f, known := s.Field(prefix + k)
+		f, known := d.s.Field(prefix + k)
 		if !known || v == nil {
 			out[k] = v
 			continue
 		}
-		tv, err := typed(s, prefix+k, f.Type, v)
+		tv, err := d.typed(prefix+k, f.Type, v)
 		if err != nil {
 			return nil, err
 		}
@@ -172,43 +207,35 @@ func record(s connectors.EntitySchema, prefix string, item map[string]any) (conn
 	return out, nil
 }
 
-func typed(s connectors.EntitySchema, path string, t connectors.FieldType, v any) (any, error) {
+func (d decoder) typed(path string, t connectors.FieldType, v any) (any, error) {
 	bad := func() error {
 		return connectors.Errorf(connectors.CodeInternal, "oracle: attribute %s holds %T, not a %s", path, v, t)
 	}
 	switch t {
 	case connectors.TypeArray:
 		list, ok := v.([]any)
-		if coll, isColl := v.(map[string]any); isColl {
-			if more, _ := coll["hasMore"].(bool); more {
-				return nil, connectors.Errorf(connectors.CodeUnsupported,
-					"oracle: the child collection %s holds more rows than one expanded page; read it as a resource of its own", path)
-			}
+		coll, isColl := v.(map[string]any)
+		if isColl {
 			list, ok = coll["items"].([]any)
 		}
 		if !ok {
 			return nil, bad()
 		}
-		rows := make([]any, len(list))
-		for i, x := range list {
-			m, ok := x.(map[string]any)
-			if !ok {
-				return nil, bad()
-			}
-			r, err := record(s, path+".", m)
-			if err != nil {
-				return nil, err
-			}
-			rows[i] = map[string]any(r)
+		rows, err := d.rows(path, list)
+		if err != nil {
+			return nil, err
+		}
+		if more, _ := coll["hasMore"].(bool); isColl && more {
+			return d.tail(path, coll, list, rows)
 		}
 		return rows, nil
 	case connectors.TypeDate:
 		str, ok := v.(string)
-		d, err := connectors.ParseDate(str)
+		day, err := connectors.ParseDate(str)
 		if !ok || err != nil {
 			return nil, bad()
 		}
-		return d, nil
+		return day, nil
 	case connectors.TypeDateTime:
 		str, _ := v.(string)
 		tm, err := time.Parse(time.RFC3339Nano, str)
@@ -236,6 +263,69 @@ func typed(s connectors.EntitySchema, path string, t connectors.FieldType, v any
 		}
 	}
 	return v, nil
+}
+
+// rows types the items of a child collection page.
+func (d decoder) rows(path string, list []any) ([]any, error) {
+	rows := make([]any, len(list))
+	for i, x := range list {
+		m, ok := x.(map[string]any)
+		if !ok {
+			return nil, connectors.Errorf(connectors.CodeInternal, "oracle: a row of the child collection %s holds %T, not an object", path, x)
+		}
+		r, err := d.record(path+".", m)
+		if err != nil {
+			return nil, err
+		}
+		rows[i] = map[string]any(r)
+	}
+	return rows, nil
+}
+
+// tail is an expanded child collection that says hasMore: without follow
+// an UNSUPPORTED error (its link was not asked for), else a *childTail at
+// the collection's self link.
+func (d decoder) tail(path string, coll map[string]any, list, rows []any) (any, error) {
+	if !d.follow {
+		return nil, connectors.Errorf(connectors.CodeUnsupported,
+			"oracle: the child collection %s holds more rows than its expanded page, and this read (fields= or onlyData=true) carries no link to the rest; read it through WithExpand, or as a resource of its own", path)
+	}
+	href := selfLink(coll["links"])
+	if href == "" {
+		return nil, connectors.Errorf(connectors.CodeInternal, "oracle: the child collection %s says hasMore but has no self link to the rest", path)
+	}
+	offset, _ := coll["offset"].(float64)
+	if offset < 0 || offset != float64(int(offset)) {
+		return nil, connectors.Errorf(connectors.CodeInternal, "oracle: the child collection %s has offset %v", path, coll["offset"])
+	}
+	t := &childTail{path: path, href: href, rows: rows, next: int(offset) + len(list), seen: make(map[string]bool, len(list))}
+	for _, x := range list {
+		t.seen[fingerprint(x.(map[string]any))] = true
+	}
+	return t, nil
+}
+
+// selfLink is the href of the rel=self link in a links array, or "".
+func selfLink(v any) string {
+	list, _ := v.([]any)
+	for _, x := range list {
+		if l, ok := x.(map[string]any); ok && l["rel"] == "self" {
+			if href, ok := l["href"].(string); ok {
+				return href
+			}
+		}
+	}
+	return ""
+}
+
+// fingerprint identifies a child row: its self link (the row's own key),
+// or, for a row without one, its JSON (encoding/json sorts map keys).
+func fingerprint(row map[string]any) string {
+	if href := selfLink(row["links"]); href != "" {
+		return href
+	}
+	b, _ := json.Marshal(row)
+	return string(b)
 }
 
 // ParseNative reads a native query: a resource path with its own query

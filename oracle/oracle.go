@@ -142,21 +142,25 @@ func (d *driver) resourceURL(e *entity, params url.Values, path ...string) strin
 // ---- options ----
 
 type settings struct {
-	pageSize int
-	expand   map[string][]string
-	exports  map[string]exportJob
+	pageSize     int
+	maxChildRows int
+	expand       map[string][]string
+	exports      map[string]exportJob
 }
 
 // exportJob is an ESS job that exportBulkData runs for an entity.
 type exportJob struct{ jobName, parameters string }
 
 func defaults() settings {
-	return settings{pageSize: 499, expand: map[string][]string{}, exports: map[string]exportJob{}}
+	return settings{pageSize: 499, maxChildRows: defaultMaxChildRows, expand: map[string][]string{}, exports: map[string]exportJob{}}
 }
 
 func (s settings) validate(product string) error {
 	if s.pageSize < 1 || s.pageSize > 499 {
 		return connectors.Errorf(connectors.CodeInvalidArgument, "oracle: page size %d is outside 1..499 (Fusion returns at most 499 rows per call)", s.pageSize)
+	}
+	if s.maxChildRows < 1 {
+		return connectors.Errorf(connectors.CodeInvalidArgument, "oracle: WithMaxChildRows %d is not positive", s.maxChildRows)
 	}
 	for e := range s.expand {
 		if _, ok := tables[product].lookup(e); !ok {

@@ -42,6 +42,22 @@ func collect(t *testing.T, c connectors.Connector, q connectors.Query) []connect
 	return recs
 }
 
+// untilError ranges a Get, collecting PersonNumbers until the stream's
+// error (nil at its end); after, if set, sees the count after each record.
+func untilError(c connectors.Connector, q connectors.Query, after func(n int)) ([]any, error) {
+	var got []any
+	for r, err := range c.Get(context.Background(), q) {
+		if err != nil {
+			return got, err
+		}
+		got = append(got, r["PersonNumber"])
+		if after != nil {
+			after(len(got))
+		}
+	}
+	return got, nil
+}
+
 func field(recs []connectors.Record, name string) []any {
 	out := make([]any, len(recs))
 	for i, r := range recs {
@@ -115,7 +131,7 @@ func TestPushdownEscapingAndResidual(t *testing.T) {
 		t.Fatal(err)
 	}
 	u, _ := url.Parse(plan.Requests[0].URL)
-	if got := u.Query(); got.Get("q") != "CountryOfBirth = 'IE'" || got.Get("expand") != "names" || got.Get("onlyData") != "true" || plan.Residual == nil {
+	if got := u.Query(); got.Get("q") != "CountryOfBirth = 'IE'" || got.Get("expand") != "names" || got.Has("onlyData") || got.Get("links") != "self" || plan.Residual == nil {
 		t.Errorf("plan %s (residual %v)", plan.Requests[0].URL, plan.Residual)
 	}
 	recs = collect(t, c, q)
@@ -204,18 +220,11 @@ func TestTruncatedDeepExpandResumes(t *testing.T) {
 	defer srv.Close()
 	srv.Seed("workers", 25)
 	c := open(t, srv, oracle.ProductHCM, oracle.WithPageSize(10), oracle.WithExpand("workers", "workRelationships.assignments"))
-	var got []any
-	var endErr error
-	for r, err := range c.Get(context.Background(), connectors.Query{Entity: "workers"}) {
-		if err != nil {
-			endErr = err
-			break
-		}
-		got = append(got, r["PersonNumber"])
-		if len(got) == 10 {
+	got, endErr := untilError(c, connectors.Query{Entity: "workers"}, func(n int) {
+		if n == 10 {
 			srv.FailDeepExpand(true)
 		}
-	}
+	})
 	var ce *connectors.Error
 	if !errors.As(endErr, &ce) || ce.Code != connectors.CodeInternal || ce.Resume == "" || len(got) != 10 {
 		t.Fatalf("after %d rows: %v", len(got), endErr)

@@ -366,7 +366,7 @@ func (c *Conn) pagerConfig(q connectors.Query, p *Plan, s connectors.EntitySchem
 	if p.Entity != "" {
 		q.Entity = p.Entity
 	}
-	cfg := pager.Config{Product: c.product, Query: q, Progress: c.opts.Progress, KeyOf: p.KeyOf}
+	cfg := pager.Config{Product: c.product, Query: q, Progress: c.opts.Progress, KeyOf: p.KeyOf, Complete: p.Complete}
 	if cfg.KeyOf == nil {
 		cfg.KeyOf = KeyOf(s.Key)
 	}

@@ -62,6 +62,10 @@ type Plan struct {
 	// KeyOf gives a record's key for Resume and the repeated-record check;
 	// nil uses the schema's Key.
 	KeyOf func(connectors.Record) string
+	// Complete, if set, finishes each record before the residual filter and
+	// the projection (pager.Config.Complete): a driver reading the rest of a
+	// child collection that a page cut short.
+	Complete func(context.Context, connectors.Record) (connectors.Record, error)
 	// Entity names the entity in progress reports and errors when it is not
 	// the query's (a native query); "" uses the query's.
 	Entity string

@@ -11,7 +11,10 @@
 //   - nothing is yielded after the caller breaks;
 //   - a cursor seen before ends the stream with an error instead of spinning;
 //   - Limit is enforced whatever the vendor returns;
-//   - a residual filter and a field projection run client side;
+//   - a residual filter and a field projection run client side, after an
+//     optional Complete that finishes one record at a time (a vendor
+//     reading the rest of a child collection), whose failure ends the
+//     stream with a Resume token at that record;
 //   - progress is reported after every page, and once more at the end;
 //   - when the vendor advertised a total, ending with fewer records says so
 //     (an INTERNAL error wrapping errs.ErrIncomplete);

@@ -57,6 +57,11 @@ type Config struct {
 	// Project, if set, shapes each record before it is yielded (client-side
 	// field selection, renaming).
 	Project func(connectors.Record) connectors.Record
+	// Complete, if set, finishes each record before the filter sees it (a
+	// vendor reading the rest of a child collection its page cut short): one
+	// record at a time, so memory stays a page plus one record's extra. An
+	// error ends the stream with a Resume token at that record.
+	Complete func(context.Context, connectors.Record) (connectors.Record, error)
 	// KeyOf, if set, gives a record's key; the last yielded key goes into
 	// Resume tokens for vendors that resume by keyset.
 	KeyOf func(connectors.Record) string
@@ -226,6 +231,18 @@ func (w *walker) run(ctx context.Context) {
 						WithDetail("page", w.pages), cursor, pageStart+i)
 					return
 				}
+			}
+			if w.cfg.Complete != nil {
+				done, err := w.cfg.Complete(ctx, rec)
+				if err != nil {
+					e := errs.As(err, w.cfg.Product)
+					if ctx.Err() != nil && errs.CodeOf(e) == errs.CodeInternal {
+						e = errs.FromContext(ctx.Err(), w.cfg.Product, "reading "+q.Entity)
+					}
+					w.fail(e, cursor, pageStart+i)
+					return
+				}
+				rec = done
 			}
 			w.received++
 			if w.hasTotal && w.received > w.total+max(w.total/10, int64(maxPage)) {

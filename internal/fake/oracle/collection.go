@@ -34,6 +34,9 @@ func (s *Server) get(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusNotFound, codeNotFound, "The requested version "+v+" does not exist.")
 		return
 	}
+	s.mu.Lock()
+	s.urls = append(s.urls, r.URL.RequestURI())
+	s.mu.Unlock()
 	service := strings.SplitN(strings.TrimPrefix(s.Path(r), "/"), "/", 2)[0]
 	parts := splitPath(r.PathValue("path"))
 	if len(parts) == 0 {
@@ -57,6 +60,9 @@ func (s *Server) get(w http.ResponseWriter, r *http.Request) {
 	case len(parts) == 2:
 		s.count("item")
 		s.item(w, r, res, parts[1])
+	case len(parts)%3 == 1 && parts[2] == "child":
+		s.count("child")
+		s.childCollection(w, r, res, parts[1:])
 	default:
 		s.fail(w, r, http.StatusNotFound, codeNotFound, "The requested path does not exist.")
 	}
@@ -67,6 +73,7 @@ type request struct {
 	res       *resource
 	version   int
 	onlyData  bool
+	links     map[string]bool // the links= relations asked for; nil: all
 	asOf      time.Time
 	sel       *selection
 	where     cond
@@ -132,7 +139,7 @@ func (s *Server) collection(w http.ResponseWriter, r *http.Request, res *resourc
 		items = append(items, s.render(req, res, req.sel, tab.At(i), s.itemHref(res, tab.At(i))))
 	}
 	body := map[string]any{"items": items, "count": len(items), "hasMore": win.More(), "limit": win.Size, "offset": win.Start,
-		"links": []any{link("self", s.Link(kit.Absolute, "/"+res.service+"/resources/"+Version+"/"+res.name, nil), res.name, "collection")}}
+		"links": req.keep([]any{link("self", s.Link(kit.Absolute, "/"+res.service+"/resources/"+Version+"/"+res.name, nil), res.name, "collection")})}
 	if q.Get("totalResults") == "true" {
 		body["totalResults"] = s.Advertise(win.N)
 	}
@@ -150,6 +157,12 @@ func (s *Server) collection(w http.ResponseWriter, r *http.Request, res *resourc
 func (s *Server) parse(r *http.Request, res *resource) (*request, int, string, string) {
 	q := query(r)
 	req := &request{res: res, version: s.framework(r), onlyData: q.Get("onlyData") == "true", asOf: s.cfg.Now().UTC()}
+	if l, ok := q["links"]; ok {
+		req.links = map[string]bool{}
+		for _, rel := range strings.Split(l[0], ",") {
+			req.links[rel] = true
+		}
+	}
 	if d := q.Get("effectiveDate"); d != "" {
 		t, err := time.Parse(time.DateOnly, d)
 		if err != nil {
@@ -407,21 +420,154 @@ func (s *Server) render(req *request, res *resource, sel *selection, row kit.Rec
 			continue
 		}
 		// From version 3 an expanded child is a collection paged like any
-		// other: its first page, and hasMore.
-		more := len(items) > s.cfg.PageSize
+		// other: its first page, hasMore, and (unless onlyData) its own
+		// self link, where the rest is read with limit and offset.
+		size := s.cfg.ChildPageSize
+		more := len(items) > size
 		if more {
-			items = items[:s.cfg.PageSize]
+			items = items[:size]
 		}
-		coll := map[string]any{"items": items, "count": len(items), "hasMore": more, "limit": s.cfg.PageSize, "offset": 0}
+		coll := map[string]any{"items": items, "count": len(items), "hasMore": more, "limit": size, "offset": 0}
 		if !req.onlyData {
-			coll["links"] = []any{link("self", chref, c.name, "collection")}
+			coll["links"] = req.keep([]any{link("self", s.childLink(chref), c.name, "collection")})
 		}
 		out[c.name] = coll
 	}
 	if !req.onlyData {
-		out["links"] = links
+		out["links"] = req.keep(links)
 	}
 	return out
+}
+
+// keep filters links to the relations links= asked for.
+func (req *request) keep(links []any) []any {
+	if req.links == nil {
+		return links
+	}
+	out := []any{}
+	for _, l := range links {
+		if req.links[l.(map[string]any)["rel"].(string)] {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// childLink is an expanded child collection's self link, moved to another
+// host when LinkChildrenTo says so.
+func (s *Server) childLink(href string) string {
+	s.mu.Lock()
+	host := s.childHost
+	s.mu.Unlock()
+	if host == "" {
+		return href
+	}
+	u, err := url.Parse(href)
+	if err != nil {
+		return href
+	}
+	u.Host = host
+	return u.String()
+}
+
+// childCollection serves GET {resource}/{key}/child/{name}[/{key}/child/{name}...]:
+// a child collection addressed under its parent's item key (taken from
+// the parent's links), paged by limit and offset like any collection,
+// with expand, fields, onlyData, links and effectiveDate.
+func (s *Server) childCollection(w http.ResponseWriter, r *http.Request, top *resource, path []string) {
+	q := query(r)
+	asOf := s.cfg.Now().UTC()
+	if d := q.Get("effectiveDate"); d != "" {
+		t, err := time.Parse(time.DateOnly, d)
+		if err != nil {
+			s.fail(w, r, http.StatusBadRequest, codeBadParam, "The effectiveDate "+d+" is not a date in yyyy-MM-dd format.")
+			return
+		}
+		asOf = t
+	}
+	tab := s.Store.Table(top.name)
+	var row kit.Record
+	for _, i := range tab.Find(func(rw kit.Record) bool { return itemKey(rw[top.key]) == path[0] && effective(rw, asOf) }) {
+		row = tab.At(i)
+		break
+	}
+	if row == nil {
+		s.fail(w, r, http.StatusNotFound, codeNotFound, "The requested resource item does not exist.")
+		return
+	}
+	res := top
+	href := s.itemHref(top, row)
+	var rows []map[string]any
+	for i := 0; i+2 < len(path); i += 3 {
+		if i > 0 {
+			var found map[string]any
+			for _, m := range rows {
+				if itemKey(m[res.key]) == path[i] {
+					found = m
+					break
+				}
+			}
+			if found == nil {
+				s.fail(w, r, http.StatusNotFound, codeNotFound, "The requested resource item does not exist.")
+				return
+			}
+			row = found
+			href += "/" + path[i]
+		}
+		if path[i+1] != "child" {
+			s.fail(w, r, http.StatusNotFound, codeNotFound, "The requested path does not exist.")
+			return
+		}
+		c := res.child(path[i+2])
+		if c == nil {
+			s.fail(w, r, http.StatusNotFound, codeNotFound, "The child "+path[i+2]+" is not defined on "+res.name+".")
+			return
+		}
+		res, href = c, href+"/child/"+c.name
+		rows = rows[:0]
+		list, _ := row[c.name].([]any)
+		for _, x := range list {
+			if m, ok := x.(map[string]any); ok && effective(m, asOf) {
+				rows = append(rows, m)
+			}
+		}
+	}
+	req, status, code, msg := s.parse(r, res)
+	if status != 0 {
+		s.fail(w, r, status, code, msg)
+		return
+	}
+	req.asOf = asOf
+	win, err := kit.Offset{OffsetParam: "offset", LimitParam: "limit", Default: s.cfg.PageSize, Max: s.cfg.MaxPage}.Window(q, len(rows))
+	if err != nil {
+		s.fail(w, r, http.StatusBadRequest, codeBadParam, err.Error())
+		return
+	}
+	s.mu.Lock()
+	fault := s.childBad
+	s.mu.Unlock()
+	start, end := win.Start, win.End
+	if fault == ChildRepeat {
+		start, end = 0, win.End-win.Start
+	}
+	items := make([]any, 0, end-start)
+	for _, m := range rows[start:end] {
+		items = append(items, s.render(req, res, req.sel, m, href+"/"+itemKey(m[res.key])))
+	}
+	body := map[string]any{"items": items, "count": len(items), "hasMore": win.More(), "limit": win.Size, "offset": win.Start}
+	if !req.onlyData {
+		body["links"] = req.keep([]any{link("self", href, res.name, "collection")})
+	}
+	switch fault {
+	case ChildNoHasMore:
+		delete(body, "hasMore")
+	case ChildNotJSON:
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusOK)
+		fmt.Fprint(w, `{"items":[{"AssignmentNumber":"E1"`)
+		return
+	}
+	kit.JSON(w, http.StatusOK, collectionType, body)
 }
 
 func link(rel, href, name, kind string) map[string]any {

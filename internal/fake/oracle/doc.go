@@ -11,7 +11,14 @@
 // framework-version-2+ expression syntax (its own evaluator, q.go) or,
 // without REST-Framework-Version, version 1's query-by-example; fields=
 // with child groups (fields wins over expand), expand= (children as bare
-// arrays before version 3 and as collections from it), onlyData,
+// arrays before version 3 and as collections from it: the first
+// Config.ChildPageSize rows, hasMore and, unless onlyData, the
+// collection's own self link), onlyData (strips every links section),
+// links= (keeps only the relations named, self,canonical), child
+// collections at {resource}/{key}/child/{name}[/{key}/child/{name}...]
+// paged by limit and offset with hasMore (and faults for them: no
+// hasMore, a cut-off body, rows repeated under the asked offset, a self
+// link on another host),
 // orderBy, effectiveDate on date-effective rows and children, finders
 // (findByPersonNumber on workers; recruitingCEJobRequisitions' findReqs
 // pages inside the finder and ignores the top-level offset), items by the
@@ -27,6 +34,11 @@
 // kit's fault injector.
 //
 // The wire shapes follow ../shared/vendors.md section 5 and its §5
-// corrections; resources.go names the attributes. The JBO error codes, the
+// corrections; resources.go names the attributes. The child collection
+// shapes follow Oracle's framework version 3 sample (a nested child
+// collection with items, count, hasMore, limit, offset and a rel=self
+// link to {parent}/child/{name}) in "Accessing Business Objects Using
+// REST APIs", chapter 4, and the Fusion HCM pages "Read Resources" and
+// "Singular Resources" (docs.oracle.com/en/cloud/saas/human-resources/farws). The JBO error codes, the
 // submitFlow result and the export job's name are assumed.
 package oracle

@@ -35,6 +35,10 @@ type Config struct {
 	// PageSize is the default limit (25); MaxPage the cap a bigger limit is
 	// silently cut to (499).
 	PageSize, MaxPage int
+	// ChildPageSize is the rows an expanded child collection carries in
+	// its parent's payload before it says hasMore (default PageSize, as
+	// Fusion pages a child by the default limit).
+	ChildPageSize int
 	// DefaultFramework is the REST-Framework-Version applied when a request
 	// sends none (default 1, as Fusion's HCM APIs do).
 	DefaultFramework int
@@ -64,6 +68,9 @@ type Server struct {
 	failNext  string
 	nextReq   int
 	flows     map[string]bool
+	urls      []string
+	childBad  ChildFault
+	childHost string
 }
 
 // New starts a fake pod on a TLS loopback server under a base path.
@@ -87,6 +94,9 @@ func New(cfg Config) *Server {
 	}
 	if cfg.MaxPage <= 0 {
 		cfg.MaxPage = 499
+	}
+	if cfg.ChildPageSize <= 0 {
+		cfg.ChildPageSize = cfg.PageSize
 	}
 	if cfg.DefaultFramework <= 0 {
 		cfg.DefaultFramework = 1
@@ -218,6 +228,42 @@ func (s *Server) Calls(kind string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.calls[kind]
+}
+
+// ChildFault is a way a child collection page (GET .../{key}/child/{name})
+// goes wrong.
+type ChildFault string
+
+// The child page faults.
+const (
+	ChildOK        ChildFault = ""
+	ChildNoHasMore ChildFault = "no-hasMore"  // the envelope lacks hasMore
+	ChildNotJSON   ChildFault = "not-json"    // 200 with a body cut off mid-JSON
+	ChildRepeat    ChildFault = "repeat-rows" // offset ignored: the first rows again, under the asked offset
+)
+
+// FailChildPages makes every child collection page fail as f (ChildOK
+// heals).
+func (s *Server) FailChildPages(f ChildFault) {
+	s.mu.Lock()
+	s.childBad = f
+	s.mu.Unlock()
+}
+
+// LinkChildrenTo makes the self link of every expanded child collection
+// point at host (say "elsewhere.example:8443") instead of the pod: a link a
+// client must refuse to follow. "" restores the pod's own links.
+func (s *Server) LinkChildrenTo(host string) {
+	s.mu.Lock()
+	s.childHost = host
+	s.mu.Unlock()
+}
+
+// URLs returns the path and query of every resource GET, in order.
+func (s *Server) URLs() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.urls...)
 }
 
 // FrameworkVersions returns the REST-Framework-Version header of every

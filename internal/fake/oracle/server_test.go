@@ -299,3 +299,45 @@ func TestAuthAndFlows(t *testing.T) {
 		t.Errorf("submitFlow: %d then a duplicate %d", a, b)
 	}
 }
+
+// Without onlyData, items carry self links and an expanded child
+// collection its own self link; that link pages the child by limit and
+// offset with hasMore; links= keeps only the relations named.
+func TestChildCollectionLinksAndPaging(t *testing.T) {
+	s := New(Config{ChildPageSize: 2})
+	defer s.Close()
+	emails := make([]any, 5)
+	for i := range emails {
+		emails[i] = map[string]any{"EmailAddressId": float64(10 + i), "EmailType": "W1", "EmailAddress": "e" + string(rune('a'+i)) + "@acme.example"}
+	}
+	s.Insert("workers", map[string]any{"PersonId": 1.0, "PersonNumber": "1", "emails": emails})
+	r := call(t, s, "GET", hcmPath+"workers?expand=emails&links=self", "4", nil)
+	it := items(r)
+	if r.status != 200 || len(it) != 1 {
+		t.Fatalf("%d %s", r.status, r.raw)
+	}
+	links := it[0]["links"].([]any)
+	coll := it[0]["emails"].(map[string]any)
+	clinks := coll["links"].([]any)
+	if len(links) != 1 || links[0].(map[string]any)["rel"] != "self" || coll["hasMore"] != true || coll["count"] != 2.0 || len(clinks) != 1 {
+		t.Fatalf("item links %v, child collection %v", links, coll)
+	}
+	href := clinks[0].(map[string]any)["href"].(string)
+	if !strings.HasPrefix(href, links[0].(map[string]any)["href"].(string)+"/child/emails") {
+		t.Errorf("child link %s", href)
+	}
+	u, _ := url.Parse(href)
+	page := call(t, s, "GET", strings.TrimPrefix(u.Path, s.Base)+"?limit=2&offset=2&links=self", "4", nil)
+	got := items(page)
+	if page.status != 200 || len(got) != 2 || got[0]["EmailAddressId"] != 12.0 || page.body["hasMore"] != true || page.body["offset"] != 2.0 {
+		t.Fatalf("child page %d %s", page.status, page.raw)
+	}
+	last := call(t, s, "GET", strings.TrimPrefix(u.Path, s.Base)+"?limit=2&offset=4&onlyData=true", "4", nil)
+	if got := items(last); len(got) != 1 || got[0]["links"] != nil || last.body["hasMore"] != false {
+		t.Errorf("last child page %s", last.raw)
+	}
+	if only := call(t, s, "GET", hcmPath+"workers?expand=emails&onlyData=true", "4", nil); items(only)[0]["links"] != nil ||
+		items(only)[0]["emails"].(map[string]any)["links"] != nil {
+		t.Errorf("onlyData kept links: %s", only.raw)
+	}
+}
