@@ -69,8 +69,9 @@ type UpdateResponse struct {
 	ETag   string         `json:"etag,omitempty"`
 }
 
-// BatchRequest is one OData $batch to Service: the Reads (GETs, each its
-// own part) and the Changes (writes, one atomic change set).
+// BatchRequest is one OData $batch to Service (an OData v2 service, or a
+// WithV4Service name): the Reads (GETs, each its own part) and the Changes
+// (writes, one atomic change set: all are applied or none).
 type BatchRequest struct {
 	Service string    `json:"service"`
 	Reads   []BatchOp `json:"reads,omitempty"`
@@ -83,12 +84,19 @@ type BatchResponse struct {
 	Changes []BatchResult `json:"changes,omitempty"`
 }
 
-// BatchResult is one embedded response: its status, its JSON body's "d"
-// (when it has one) and its Location.
+// BatchResult is one embedded response: its status, its body (v2: the
+// JSON body's "d" when it is one entity; v4: the entity typed by
+// $metadata, or for a read of a collection {"value": [entities...]} with
+// "count" when the server sent @odata.count), its Location (v4: or
+// OData-EntityId), its ETag (the ETag header, or v4's @odata.etag: the
+// If-Match of a later change; added for v4 batches, where a change set's
+// PATCH answers 204 with the new ETag in its header only) and, for a
+// failed request, the vendor's error code (else its message).
 type BatchResult struct {
 	Status   int            `json:"status"`
 	Body     map[string]any `json:"body,omitempty"`
 	Location string         `json:"location,omitempty"`
+	ETag     string         `json:"etag,omitempty"`
 	Error    string         `json:"error,omitempty"`
 }
 
@@ -136,7 +144,7 @@ func (d *driver) actions() []connkit.Action {
 			PrincipalTypes: all, Write: true}, d.create),
 		connkit.Typed(connectors.Capability{Name: ActionUpdate, Description: "Change (PATCH, PUT; MERGE on v2) or delete an S/4HANA entity by key over OData v2 or v4, with If-Match when an ETag is given.",
 			PrincipalTypes: all, Write: true}, d.update),
-		connkit.Typed(connectors.Capability{Name: ActionBatch, Description: "Send reads and one atomic change set as an OData v2 $batch.",
+		connkit.Typed(connectors.Capability{Name: ActionBatch, Description: "Send reads and one atomic change set (all applied or none) as one OData $batch (multipart/mixed; v2, or v4 with values typed by $metadata and If-Match from etag); never retried.",
 			PrincipalTypes: all, Write: true}, d.batch),
 		connkit.Typed(connectors.Capability{Name: ActionBAPI, Description: "Call a BAPI through an OData function import or SOAP RFC; RETURN errors become errors.",
 			PrincipalTypes: all, Write: true, Sensitive: true, AuditLevel: connectors.AuditVerbose}, d.bapi),
@@ -373,40 +381,89 @@ func (d *driver) batch(ctx context.Context, _ connectors.Principal, req BatchReq
 	if !serviceRE.MatchString(req.Service) {
 		return nil, invalid("service %q is not an OData service name", connkit.Bound(req.Service, 60))
 	}
-	if _, v4 := d.serviceRoot(req.Service); v4 {
-		return nil, &errs.Error{Code: errs.CodeUnsupported, Message: "$batch to OData v4 services is not supported (" + req.Service + ")"}
-	}
 	if len(req.Reads)+len(req.Changes) == 0 {
 		return nil, invalid("a batch needs reads or changes")
 	}
-	var parts []batchPart
 	for i := range req.Reads {
-		op := req.Reads[i]
-		if !strings.EqualFold(op.Method, http.MethodGet) && op.Method != "" {
-			return nil, invalid("reads[%d] is a %s, not a GET", i, op.Method)
+		if m := req.Reads[i].Method; m != "" && !strings.EqualFold(m, http.MethodGet) {
+			return nil, invalid("reads[%d] is a %s, not a GET", i, m)
 		}
-		op.Method = http.MethodGet
-		parts = append(parts, batchPart{read: &op})
+		req.Reads[i].Method = http.MethodGet
 	}
 	for i, op := range req.Changes {
 		if strings.EqualFold(op.Method, http.MethodGet) {
 			return nil, invalid("changes[%d] is a GET: put it in reads", i)
 		}
 	}
-	if len(req.Changes) > 0 {
-		parts = append(parts, batchPart{changeSet: req.Changes})
+	if _, v4 := d.serviceRoot(req.Service); v4 {
+		return d.batchV4(ctx, req)
 	}
-	body, ct, err := encodeBatch(parts, func(m map[string]any) ([]byte, error) { return json.Marshal(m) })
+	var parts []batchPart
+	for _, op := range req.Reads {
+		w, err := v2WireOp(op)
+		if err != nil {
+			return nil, err
+		}
+		parts = append(parts, batchPart{read: &w})
+	}
+	var set []wireOp
+	for _, op := range req.Changes {
+		w, err := v2WireOp(op)
+		if err != nil {
+			return nil, err
+		}
+		set = append(set, w)
+	}
+	if len(set) > 0 {
+		parts = append(parts, batchPart{changeSet: set})
+	}
+	results, err := d.sendBatch(ctx, req.Service, parts, nil)
 	if err != nil {
 		return nil, err
 	}
-	resp, err := d.client.Do(ctx, &transport.Request{Method: http.MethodPost, URL: d.url(s4Root+req.Service+"/$batch", nil), Body: body,
-		Header: http.Header{"Content-Type": {ct}, "Accept": {"multipart/mixed"}}, Idempotent: len(req.Changes) == 0})
+	out := &BatchResponse{}
+	for i := range req.Reads {
+		out.Reads = append(out.Reads, batchResultOf(results[i].results[0]))
+	}
+	if len(req.Changes) > 0 {
+		set := results[len(results)-1]
+		if len(set.results) == 1 && set.results[0].Status >= 400 {
+			return nil, d.changeSetError(req.Service, set.results[0])
+		}
+		if len(set.results) != len(req.Changes) {
+			return nil, &errs.Error{Code: errs.CodeInternal, Product: d.product,
+				Message: fmt.Sprintf("$batch answered the change set with %d parts for %d changes", len(set.results), len(req.Changes))}
+		}
+		for _, r := range set.results {
+			out.Changes = append(out.Changes, batchResultOf(r))
+		}
+	}
+	return out, nil
+}
+
+// sendBatch posts the parts to svc's $batch with the extra headers and
+// parses the multipart answer: one result per part sent. A $batch is a
+// write (a POST the transport never repeats, even of reads only: the
+// server may have run it), and goes through the CSRF step as the other
+// writes do.
+func (d *driver) sendBatch(ctx context.Context, svc string, parts []batchPart, extra http.Header) ([]partResult, error) {
+	body, ct := encodeBatch(parts)
+	root, _ := d.serviceRoot(svc)
+	h := http.Header{"Content-Type": {ct}, "Accept": {"multipart/mixed"}}
+	for k, v := range extra {
+		h[k] = v
+	}
+	resp, err := d.client.Do(ctx, &transport.Request{Method: http.MethodPost, URL: d.url(root+"$batch", nil), Body: body,
+		Header: h})
 	if err != nil {
 		return nil, err
 	}
 	defer resp.Release()
-	results, err := parseBatch(resp.Header.Get("Content-Type"), resp.Body)
+	changes := 0
+	if n := len(parts); n > 0 {
+		changes = len(parts[n-1].changeSet)
+	}
+	results, err := parseBatch(resp.Header.Get("Content-Type"), resp.Body, len(parts), changes)
 	if err != nil {
 		e := err.(*errs.Error)
 		e.Product, e.HTTPStatus = d.product, resp.StatusCode
@@ -416,38 +473,23 @@ func (d *driver) batch(ctx context.Context, _ connectors.Principal, req BatchReq
 		return nil, &errs.Error{Code: errs.CodeInternal, Product: d.product, HTTPStatus: resp.StatusCode,
 			Message: fmt.Sprintf("$batch answered %d parts for %d sent", len(results), len(parts))}
 	}
-	out := &BatchResponse{}
-	for i := range req.Reads {
-		out.Reads = append(out.Reads, batchResultOf(results[i][0]))
-	}
-	if len(req.Changes) > 0 {
-		set := results[len(results)-1]
-		if len(set) == 1 && set[0].Status >= 400 {
-			// A failed change set is one part: nothing of it was applied.
-			e := &errs.Error{Code: errs.CodeForStatus(set[0].Status), HTTPStatus: set[0].Status, Product: d.product,
-				Message: fmt.Sprintf("$batch to %s: the change set failed with HTTP %d and was not applied", req.Service, set[0].Status)}
-			e = errorMap.Apply(refineError(e, set[0].Header, set[0].Body))
-			return nil, e
-		}
-		if len(set) != len(req.Changes) {
-			return nil, &errs.Error{Code: errs.CodeInternal, Product: d.product,
-				Message: fmt.Sprintf("$batch answered the change set with %d parts for %d changes", len(set), len(req.Changes))}
-		}
-		for _, r := range set {
-			out.Changes = append(out.Changes, batchResultOf(r))
-		}
-	}
-	return out, nil
+	return results, nil
+}
+
+// changeSetError is the error of a change set answered by one error
+// response: nothing of it was applied. The code comes from the status and
+// the vendor code of the error body (v2 or v4 JSON, or XML), never from
+// its text.
+func (d *driver) changeSetError(svc string, r batchResult) *errs.Error {
+	e := &errs.Error{Code: errs.CodeForStatus(r.Status), HTTPStatus: r.Status, Product: d.product,
+		Message: fmt.Sprintf("$batch to %s: the change set failed with HTTP %d and was not applied", svc, r.Status)}
+	return errorMap.Apply(refineError(e, r.Header, r.Body))
 }
 
 func batchResultOf(r batchResult) BatchResult {
-	br := BatchResult{Status: r.Status, Location: r.Header.Get("Location")}
+	br := BatchResult{Status: r.Status, Location: r.Header.Get("Location"), ETag: r.Header.Get("ETag")}
 	if r.Status >= 400 {
-		if p, ok := parseErrorBody(r.Body); ok {
-			br.Error = firstNonEmpty(p.code, clipMessage(p.message))
-		} else {
-			br.Error = http.StatusText(r.Status)
-		}
+		br.Error = batchErrorText(r)
 		return br
 	}
 	if len(r.Body) > 0 {
@@ -456,6 +498,15 @@ func batchResultOf(r batchResult) BatchResult {
 		}
 	}
 	return br
+}
+
+// batchErrorText is what a failed request's result says: the vendor code
+// of its error body, else its message, else the status text.
+func batchErrorText(r batchResult) string {
+	if p, ok := parseErrorBody(r.Body); ok {
+		return firstNonEmpty(p.code, clipMessage(p.message))
+	}
+	return http.StatusText(r.Status)
 }
 
 func (d *driver) bapi(ctx context.Context, _ connectors.Principal, req BAPIRequest) (*BAPIResponse, error) {

@@ -1,7 +1,6 @@
 package sap
 
 import (
-	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -10,17 +9,20 @@ import (
 )
 
 func TestEncodeBatch(t *testing.T) {
-	parts := []batchPart{
-		{read: &BatchOp{Method: "GET", Path: "A_BusinessPartner('1000001')"}},
-		{changeSet: []BatchOp{
-			{Method: "POST", Path: "A_BusinessPartner", Body: map[string]any{"BusinessPartnerCategory": "2"}},
-			{Method: "MERGE", Path: "A_BusinessPartner('1000002')", Body: map[string]any{"Industry": "BANK"}, Header: map[string]string{"if-match": `W/"x"`}},
-		}},
+	var ops []wireOp
+	for _, op := range []BatchOp{
+		{Method: "GET", Path: "A_BusinessPartner('1000001')"},
+		{Method: "POST", Path: "A_BusinessPartner", Body: map[string]any{"BusinessPartnerCategory": "2"}},
+		{Method: "MERGE", Path: "A_BusinessPartner('1000002')", Body: map[string]any{"Industry": "BANK"}, Header: map[string]string{"if-match": `W/"x"`}},
+	} {
+		w, err := v2WireOp(op)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ops = append(ops, w)
 	}
-	body, ct, err := encodeBatch(parts, func(m map[string]any) ([]byte, error) { return json.Marshal(m) })
-	if err != nil {
-		t.Fatal(err)
-	}
+	parts := []batchPart{{read: &ops[0]}, {changeSet: ops[1:]}}
+	body, ct := encodeBatch(parts)
 	if !strings.HasPrefix(ct, "multipart/mixed; boundary=batch_") {
 		t.Fatalf("content type %q", ct)
 	}
@@ -40,7 +42,7 @@ func TestEncodeBatch(t *testing.T) {
 		t.Errorf("body does not end with the closing boundary")
 	}
 	// The encoding parses back as a multipart of the same shape.
-	if _, err := parseBatch(ct, body); err == nil {
+	if _, err := parseBatch(ct, body, 2, 2); err == nil {
 		// requests are not responses: http.ReadResponse must refuse them
 		t.Error("a request body parsed as a response")
 	}
@@ -56,7 +58,7 @@ func TestEncodeBatchRefusesSmuggling(t *testing.T) {
 		"empty path":     {Method: "GET"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, _, err := encodeBatch([]batchPart{{read: &op}}, func(map[string]any) ([]byte, error) { return nil, nil })
+			_, err := v2WireOp(op)
 			var e *errs.Error
 			if !errors.As(err, &e) || e.Code != errs.CodeInvalidArgument {
 				t.Fatalf("err = %v, want INVALID_ARGUMENT", err)
@@ -75,29 +77,29 @@ func TestParseBatch(t *testing.T) {
 		"--changeset_1\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n\r\n" +
 		"HTTP/1.1 204 No Content\r\n\r\n\r\n" +
 		"--changeset_1--\r\n\r\n--batch_r1--\r\n"
-	res, err := parseBatch("multipart/mixed; boundary=batch_r1", []byte(ok))
+	res, err := parseBatch("multipart/mixed; boundary=batch_r1", []byte(ok), 2, 2)
 	if err != nil {
 		t.Fatalf("parseBatch: %v", err)
 	}
-	if len(res) != 2 || len(res[0]) != 1 || len(res[1]) != 2 {
+	if len(res) != 2 || len(res[0].results) != 1 || res[0].changeSet || len(res[1].results) != 2 || !res[1].changeSet {
 		t.Fatalf("shape %v", res)
 	}
-	if res[0][0].Status != 200 || string(res[0][0].Body) != `{"d":{"BusinessPartner":"1"}}` {
-		t.Errorf("read = %d %q", res[0][0].Status, res[0][0].Body)
+	if r := res[0].results[0]; r.Status != 200 || string(r.Body) != `{"d":{"BusinessPartner":"1"}}` {
+		t.Errorf("read = %d %q", r.Status, r.Body)
 	}
-	if res[1][0].Status != 201 || res[1][0].Header.Get("Location") != "A_BusinessPartner('9')" || res[1][1].Status != 204 {
-		t.Errorf("change set = %+v", res[1])
+	if cs := res[1].results; cs[0].Status != 201 || cs[0].Header.Get("Location") != "A_BusinessPartner('9')" || cs[1].Status != 204 {
+		t.Errorf("change set = %+v", cs)
 	}
 	// A failed change set is one application/http part (LF framing, as in
 	// pyodata's test_batch_request_failed_changeset).
 	failed := "--batch_r1\nContent-Type: application/http\nContent-Transfer-Encoding: binary\n\n" +
 		"HTTP/1.1 400 Bad Request\nContent-Type: application/json;charset=utf-8\n\n" +
 		`{"error":{"code":"BP/001","message":{"lang":"en","value":"bad"}}}` + "\n--batch_r1--"
-	res, err = parseBatch("multipart/mixed; boundary=batch_r1", []byte(failed))
+	res, err = parseBatch("multipart/mixed; boundary=batch_r1", []byte(failed), 2, 2)
 	if err != nil {
 		t.Fatalf("parseBatch: %v", err)
 	}
-	if len(res) != 1 || len(res[0]) != 1 || res[0][0].Status != 400 {
+	if len(res) != 1 || len(res[0].results) != 1 || res[0].changeSet || res[0].results[0].Status != 400 {
 		t.Fatalf("failed change set = %+v", res)
 	}
 	for name, tc := range map[string][2]string{
@@ -108,7 +110,7 @@ func TestParseBatch(t *testing.T) {
 		"odd part type": {"multipart/mixed; boundary=batch_r1", "--batch_r1\r\nContent-Type: text/plain\r\n\r\nx\r\n--batch_r1--"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := parseBatch(tc[0], []byte(tc[1]))
+			_, err := parseBatch(tc[0], []byte(tc[1]), 2, 2)
 			var e *errs.Error
 			if !errors.As(err, &e) || e.Code != errs.CodeInternal {
 				t.Fatalf("err = %v, want INTERNAL", err)

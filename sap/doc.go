@@ -56,8 +56,8 @@
 // (@odata.count checked), values arrive as JSON numbers and ISO 8601 text,
 // and only comparisons on text and boolean properties go to the server
 // (translate writes v2 literals; the rest is filtered here). sap.s4.create
-// and sap.s4.update write to them in OData v4 (see Writes); sap.s4.batch
-// to a v4 service is UNSUPPORTED.
+// and sap.s4.update write to them in OData v4 (see Writes), and
+// sap.s4.batch sends them OData v4 batches (see $batch on OData v4).
 //
 // Query takes an entity path with its own options:
 // "EmpJob?$filter=userId eq '1001'&fromDate=1900-01-01&$select=userId,jobTitle"
@@ -97,7 +97,7 @@
 // Capabilities: sap.s4.create (POST), sap.s4.update (PATCH, MERGE or PUT,
 // or DELETE, with If-Match from etag), sap.s4.batch ($batch: reads as
 // parts, changes as one atomic change set; 202; a failed change set comes
-// back as one error part and is an error; OData v2 only), sap.s4.bapi.
+// back as one error part and is an error; v2 and v4), sap.s4.bapi.
 // On a v2 service values are written in OData v2 JSON by $metadata
 // (Int64/Decimal as strings, dates as /Date(ms)/); an undeclared or
 // navigation property or a value of the wrong type is INVALID_ARGUMENT
@@ -132,6 +132,51 @@
 // sends one. A stale If-Match is 412, CONFLICT, as on v2; a missing one
 // where the service demands it (428) INVALID_ARGUMENT; v4 error bodies
 // give VendorCode, Details and targets as v2's do.
+//
+// # $batch on OData v4
+//
+// sap.s4.batch to a WithV4Service service sends the multipart/mixed batch
+// of OData v4.0 Part 1 Protocol section 11.7: POST {root}/$batch with
+// Content-Type multipart/mixed;boundary=batch_<uuid>, OData-Version 4.0,
+// Accept multipart/mixed and the CSRF token (the transport's CSRF step
+// fetches it from the v4 service root on a 403 "x-csrf-token: Required"
+// and replays the batch once). Each read is an application/http part
+// (Content-Transfer-Encoding binary) whose request line is a path relative
+// to the service root: an entity set of the service, optionally one of its
+// entities (by key, written as v4 key literals, or by a predicate in
+// path), then query options; nothing below the entity, nothing outside the
+// service. The changes are one nested multipart/mixed change set, Content-ID
+// 1, 2, ... in order: POST to an entity set, PATCH, PUT or DELETE of the
+// entity named by key, the body v4 JSON written by $metadata exactly as
+// sap.s4.create and sap.s4.update write it, If-Match from etag, and
+// OData-Version 4.0, Content-Type and Accept application/json on each.
+// A ":" in the first path segment (an Edm.DateTimeOffset key) is sent as
+// %3A, since RFC 3986 section 4.2 forbids a colon there in a relative
+// reference. Everything is checked before anything is sent: an unknown
+// entity set, a navigation or undeclared property, a wrong-typed value or
+// key, a method that is not a read's GET or a change's, CR/LF in a path,
+// header or etag, a header the connector writes itself, are
+// INVALID_ARGUMENT. A $batch is a write: the transport never repeats it,
+// not even one of reads only (a 503 is the caller's to retry); this holds
+// for v2 batches too.
+//
+// The answer is parsed by the parser v2 batches use (one part per read,
+// the change set's nested multipart or one application/http part in its
+// place; no more parts than were sent, from a body bounded by
+// Options.MaxBodyBytes). Each read's body is decoded as v4 JSON and typed by
+// the entity set's $metadata as reads type values: an entity (with its
+// @odata.etag as ETag), or a collection as {"value": [...], "count": n}.
+// A read's failure is its own result (status, and error: the v4 error
+// body's code, else its message). A change set answered by one error
+// response fails the whole call: nothing was applied, and the error is
+// the v4 error body's (VendorCode its code, the portable code from the
+// status and errorMap, never from the text); a service that nests the
+// error in the change set's multipart fails it likewise. The change set's
+// responses are matched to the requests by Content-ID (section 11.7.4 lets
+// a service reorder them) and give status, body, Location (or
+// OData-EntityId) and ETag. The JSON batch format of OData 4.01 (section
+// 11.7 of the 4.01 Protocol, application/json batches) is not used: RAP
+// services take the multipart format, and only it is implemented.
 //
 // sap.s4.bapi routes: an OData function import (GET or POST
 // /sap/opu/odata/sap/{SERVICE}/{Function}?Param=literal, the literals typed
@@ -223,6 +268,30 @@
 // quote not doubled); it answers a key holding a doubled quote 404; Int64
 // values lose precision past 2^53 (JavaScript numbers); a property a
 // create leaves out comes back "" or today's date.
+//
+// OData v4 $batch. Verified from published sources: the multipart framing
+// of RFC 2046 section 5.1 (the CRLF before a boundary belongs to the
+// boundary, as OASIS issue ODATA-1343 quotes it, which also notes that the
+// 4.0 and 4.01 examples lack those CRLFs: the parser takes either); that a
+// change set's responses carry their requests' Content-ID and may be
+// reordered, and that the answer's parts match the request's one to one
+// (MS-ODATA 2.2.7.6.6, Microsoft's v3 text, which OData 4.0 keeps); the
+// failed change set as one part (pyodata's v2 tests, above). Taken from
+// OData v4.0 Part 1 Protocol section 11.7 as remembered, not freshly read
+// (the OASIS text was not at hand): the 200 status of a v4 batch answer,
+// section 11.7.4's single application/http response for a failed change
+// set, request URLs relative to the service root, OData-Version on the
+// outer and inner requests. Checked against SAP's OData mock server
+// (TestMockServerV4Batch, on ZPRICING_V4): 200 with OData-Version 4.0,
+// reads of an entity and a collection, a change set of a create and a
+// PATCH, Content-IDs echoed, and a failed change set answered by one
+// application/http part in its place. Where the mock server departs from
+// the protocol: it does not roll a failed change set back (the requests
+// before the failing one stay applied; the test pins it); the failure's
+// body is "Not found" as text/plain, not a v4 error body (so no VendorCode);
+// a read of a missing entity is a 404 with an empty body; a create's
+// Location is relative, with integer keys quoted. Assumed: that SAP RAP
+// services answer as the protocol says (no RAP document was consulted).
 //
 // Where SAP's mock server differs from SuccessFactors and S/4HANA (found by
 // TestMockServer and recorded there): it never pages by itself (no __next,

@@ -91,8 +91,8 @@ func WithSOAPRFC(on bool) connectors.Option {
 // Reads page by $top/$skip with $count=true; only comparisons on text and
 // boolean properties go to the server (v4 writes other literals without
 // v2's datetime'...' and L/M suffixes), the rest is filtered here.
-// sap.s4.create and sap.s4.update write to it in OData v4; sap.s4.batch
-// does not.
+// sap.s4.create and sap.s4.update write to it in OData v4, and
+// sap.s4.batch sends it OData v4 multipart batches.
 func WithV4Service(name, path string) connectors.Option {
 	return connectors.VendorOption(option(func(s *settings) {
 		if s.v4 == nil {

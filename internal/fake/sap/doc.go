@@ -24,8 +24,15 @@
 // v2-shaped bodies and v2 key literals are 400 with a v4 error body,
 // If-Match is enforced with 412, and 428 on a set annotated
 // Core.OptimisticConcurrency, 201 with @odata.etag or 204 under
-// return=minimal; see v4write.go), $batch with atomic change sets (202; a failed change set is one
-// error part), a function import, the sap-message header on 200, OData
+// return=minimal; see v4write.go), $batch on the v2 services and the v4
+// one (multipart/mixed, OData v4.0 Part 1 Protocol section 11.7, parsed
+// by this package's own code in batch.go: reads, and change sets applied
+// atomically, a failing request rolling the others back and answering the
+// change set by its one error part; Content-IDs echoed; 202 on v2, 200 on
+// v4; the CSRF token required; a v4 batch's inner request that is v2's,
+// by its body or its DataServiceVersion header, is a v4 400 inside the
+// batch; Batches records what each batch brought), GET of one v4 entity by
+// key, a function import, the sap-message header on 200, OData
 // error bodies (Gateway's innererror/errordetails, SuccessFactors'
 // innerError), HTML 401 pages, and the kit's faults.
 package sap

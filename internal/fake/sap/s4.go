@@ -1,17 +1,10 @@
 package sap
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
-	"mime"
-	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
-	"net/textproto"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -70,7 +63,7 @@ func (s *Server) serveS4(w http.ResponseWriter, r *http.Request) {
 		if !s.checkCSRF(w, r) {
 			return
 		}
-		s.serveBatch(w, r, svc)
+		s.serveBatch(w, r, s.v2Batch(svc))
 		return
 	}
 	name, key, hasKey := strings.Cut(rest, "(")
@@ -304,170 +297,4 @@ func (s *Server) serveFunction(w http.ResponseWriter, r *http.Request, f funcImp
 	writeJSON(w, http.StatusOK, map[string]any{"d": map[string]any{f.Name: map[string]any{
 		"__metadata": map[string]any{"type": bapiService + "." + f.Complex},
 		"UserName":   user, "FirstName": u["FIRSTNAME"], "LastName": u["LASTNAME"], "Email": u["E_MAIL"]}}})
-}
-
-// serveBatch runs a multipart/mixed $batch: reads one by one, change sets
-// atomically (a failing write rolls the set back and the set is answered
-// by that one error part), 202 with the multipart answer.
-func (s *Server) serveBatch(w http.ResponseWriter, r *http.Request, svc string) {
-	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil || mt != "multipart/mixed" || params["boundary"] == "" {
-		s.odataError(w, http.StatusBadRequest, "/IWBEP/CM_MGW_RT/050", "$batch needs multipart/mixed with a boundary")
-		return
-	}
-	mr := multipart.NewReader(io.LimitReader(r.Body, 4<<20), params["boundary"])
-	var out bytes.Buffer
-	boundary := fmt.Sprintf("ejjeeffe%d", s.next())
-	for {
-		part, err := mr.NextPart()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			s.odataError(w, http.StatusBadRequest, "/IWBEP/CM_MGW_RT/050", "Malformed $batch body")
-			return
-		}
-		pt, pp, _ := mime.ParseMediaType(part.Header.Get("Content-Type"))
-		fmt.Fprintf(&out, "--%s\r\n", boundary)
-		switch pt {
-		case "application/http":
-			rec, err := s.runEmbedded(r, svc, part, false)
-			if err != nil {
-				s.odataError(w, http.StatusBadRequest, "/IWBEP/CM_MGW_RT/050", err.Error())
-				return
-			}
-			writeEmbedded(&out, rec)
-		case "multipart/mixed":
-			snapshot := s.snapshot(svc)
-			inner := multipart.NewReader(part, pp["boundary"])
-			var recs []*httptest.ResponseRecorder
-			var failed *httptest.ResponseRecorder
-			for {
-				ip, err := inner.NextPart()
-				if err == io.EOF {
-					break
-				}
-				if err != nil {
-					s.odataError(w, http.StatusBadRequest, "/IWBEP/CM_MGW_RT/050", "Malformed change set")
-					return
-				}
-				rec, err := s.runEmbedded(r, svc, ip, true)
-				if err != nil {
-					s.odataError(w, http.StatusBadRequest, "/IWBEP/CM_MGW_RT/050", err.Error())
-					return
-				}
-				if rec.Code >= 400 {
-					failed = rec
-					break
-				}
-				recs = append(recs, rec)
-			}
-			if failed != nil {
-				s.restore(svc, snapshot)
-				writeEmbedded(&out, failed)
-				continue
-			}
-			cs := fmt.Sprintf("changeset_%d", s.next())
-			fmt.Fprintf(&out, "Content-Type: multipart/mixed; boundary=%s\r\n\r\n", cs)
-			for _, rec := range recs {
-				fmt.Fprintf(&out, "--%s\r\n", cs)
-				writeEmbedded(&out, rec)
-			}
-			fmt.Fprintf(&out, "--%s--\r\n\r\n", cs)
-		default:
-			s.odataError(w, http.StatusBadRequest, "/IWBEP/CM_MGW_RT/050", "Unexpected part type "+pt)
-			return
-		}
-	}
-	fmt.Fprintf(&out, "--%s--\r\n", boundary)
-	w.Header().Set("Content-Type", "multipart/mixed; boundary="+boundary)
-	w.WriteHeader(http.StatusAccepted)
-	_, _ = w.Write(out.Bytes())
-}
-
-// runEmbedded runs one embedded request ("GET A_BusinessPartner HTTP/1.1")
-// against the service, with the outer request's credentials and session.
-func (s *Server) runEmbedded(outer *http.Request, svc string, part io.Reader, write bool) (*httptest.ResponseRecorder, error) {
-	// The request line's URI is relative to the service ("GET
-	// A_BusinessPartner HTTP/1.1"), which http.ReadRequest refuses: read it
-	// by hand.
-	br := bufio.NewReader(part)
-	tp := textproto.NewReader(br)
-	line, err := tp.ReadLine()
-	if err != nil {
-		return nil, fmt.Errorf("malformed embedded request")
-	}
-	f := strings.Fields(line)
-	if len(f) != 3 || !strings.HasPrefix(f[2], "HTTP/1.") {
-		return nil, fmt.Errorf("malformed embedded request line")
-	}
-	hdr, err := tp.ReadMIMEHeader()
-	if err != nil && err != io.EOF {
-		return nil, fmt.Errorf("malformed embedded headers")
-	}
-	req := &http.Request{Method: f[0], RequestURI: f[1], Header: http.Header(hdr), Body: io.NopCloser(br)}
-	if write == (req.Method == http.MethodGet) {
-		return nil, fmt.Errorf("a %s cannot be in this part of a $batch", req.Method)
-	}
-	u, err := url.Parse(req.RequestURI)
-	if err != nil || u.IsAbs() || strings.HasPrefix(u.Path, "/") {
-		return nil, fmt.Errorf("embedded request URI must be relative to the service")
-	}
-	body, _ := io.ReadAll(io.LimitReader(req.Body, 1<<20))
-	inner := httptest.NewRequest(req.Method, s.Base+"/sap/opu/odata/sap/"+svc+"/"+u.Path+"?"+u.RawQuery, bytes.NewReader(body))
-	inner.SetPathValue("rest", svc+"/"+u.Path)
-	for k, v := range req.Header {
-		inner.Header[k] = v
-	}
-	inner.Header.Set("Accept", "application/json")
-	for _, c := range outer.Cookies() {
-		inner.AddCookie(c)
-	}
-	inner.Header.Set("X-CSRF-Token", outer.Header.Get("X-CSRF-Token"))
-	rec := httptest.NewRecorder()
-	s.serveS4(rec, inner)
-	return rec, nil
-}
-
-func writeEmbedded(out *bytes.Buffer, rec *httptest.ResponseRecorder) {
-	out.WriteString("Content-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n\r\n")
-	fmt.Fprintf(out, "HTTP/1.1 %d %s\r\n", rec.Code, http.StatusText(rec.Code))
-	for _, k := range sortedKeys(rec.Header()) {
-		if k == "Set-Cookie" {
-			continue
-		}
-		fmt.Fprintf(out, "%s: %s\r\n", k, rec.Header().Get(k))
-	}
-	fmt.Fprintf(out, "Content-Length: %d\r\n\r\n", rec.Body.Len())
-	out.Write(rec.Body.Bytes())
-	out.WriteString("\r\n")
-}
-
-func (s *Server) snapshot(svc string) map[string][]kit.Record {
-	snap := map[string][]kit.Record{}
-	for _, st := range s.services[svc] {
-		t := s.Store.Table(st.Name)
-		var rows []kit.Record
-		for _, i := range t.Find(func(kit.Record) bool { return true }) {
-			cp := kit.Record{}
-			for k, v := range t.At(i) {
-				cp[k] = v
-			}
-			rows = append(rows, cp)
-		}
-		snap[st.Name] = rows
-	}
-	s.mu.Lock()
-	snap["\x00writes"] = make([]kit.Record, s.writes)
-	s.mu.Unlock()
-	return snap
-}
-
-func (s *Server) restore(svc string, snap map[string][]kit.Record) {
-	for _, st := range s.services[svc] {
-		s.Store.Table(st.Name).Seed(snap[st.Name])
-	}
-	s.mu.Lock()
-	s.writes = len(snap["\x00writes"])
-	s.mu.Unlock()
 }

@@ -79,6 +79,7 @@ type Server struct {
 	sets     map[string]*set // by name (SF) or "SERVICE/Set" (S/4)
 	v4sets   []*set          // the v4 service's entity sets (S/4)
 	v4writes []V4Write
+	batches  []BatchRequest
 	services map[string][]*set
 	funcs    map[string][]funcImport
 	sessions map[string]string // session cookie -> CSRF token

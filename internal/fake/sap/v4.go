@@ -3,6 +3,7 @@ package sap
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -49,11 +50,20 @@ func (s *Server) serveV4(w http.ResponseWriter, r *http.Request) {
 	case rest == "$metadata":
 		s.writeXML(w, metadataV4(s.v4sets))
 		return
+	case rest == "$batch" && r.Method == http.MethodPost:
+		if s.checkCSRF(w, r) {
+			s.serveBatch(w, r, s.v4Batch())
+		}
+		return
 	case r.Method == http.MethodPost || r.Method == http.MethodPatch || r.Method == http.MethodPut || r.Method == http.MethodDelete:
 		s.serveV4Write(w, r)
 		return
 	case r.Method != http.MethodGet:
 		s.odataV4Error(w, http.StatusMethodNotAllowed, "/IWBEP/CM_V4_RUNTIME/011", "Method not allowed", "")
+		return
+	}
+	if name, keyText, hasKey := strings.Cut(rest, "("); hasKey && s.v4Set(name) != nil {
+		s.serveV4Entity(w, r, s.v4Set(name), keyText)
 		return
 	}
 	st := s.v4Set(rest)
@@ -89,6 +99,34 @@ func (s *Server) serveV4(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("OData-Version", "4.0")
 	kit.JSON(w, http.StatusOK, "application/json;odata.metadata=minimal;charset=utf-8", body)
+}
+
+// serveV4Entity answers GET {set}(key): the entity in v4 JSON with its
+// @odata.context and ETag, or 404. keyText is the predicate's inside and
+// its ")" (PathValue has it percent-decoded: it is escaped again for
+// parseV4Key).
+func (s *Server) serveV4Entity(w http.ResponseWriter, r *http.Request, st *set, keyText string) {
+	inside, ok := strings.CutSuffix(keyText, ")")
+	var key kit.Record
+	var err error
+	if ok {
+		key, err = parseV4Key(st, url.PathEscape(inside))
+	}
+	if !ok || err != nil {
+		s.odataV4Error(w, http.StatusBadRequest, "/IWBEP/CM_V4_RUNTIME/025", "Invalid key predicate", "")
+		return
+	}
+	t := s.Store.Table(st.Name)
+	idx := t.Find(func(x kit.Record) bool { return sameKey(st, x, key) })
+	if len(idx) == 0 {
+		s.odataV4Error(w, http.StatusNotFound, "/IWBEP/CM_V4_RUNTIME/020", "The entity "+st.Name+"("+inside+") does not exist", "")
+		return
+	}
+	e := v4Entity(st, t.At(idx[0]), selectList(r.URL.Query().Get("$select")))
+	e["@odata.context"] = "$metadata#" + st.Name + "/$entity"
+	w.Header().Set("OData-Version", "4.0")
+	w.Header().Set("ETag", v4ETag(t.At(idx[0])))
+	kit.JSON(w, http.StatusOK, "application/json;odata.metadata=minimal;charset=utf-8", e)
 }
 
 // v4Set is the v4 service's entity set of that name, or nil.
