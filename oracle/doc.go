@@ -47,8 +47,9 @@
 // first page checked against what arrives. A finder resource
 // (recruitingCEJobRequisitions: findReqs) pages inside its finder and is
 // filtered client side. Dates become connectors.Date, timestamps (with or
-// without milliseconds, any offset) time.Time, integers int64. A 200 body that is not JSON (deep expands on workers end in "Too many
-// objects match the primary key oracle.jbo.Key") is an INTERNAL error with
+// without milliseconds, any offset) time.Time, integers int64. A 200 body
+// that is not JSON (deep expands on workers end in "Too many objects match
+// the primary key oracle.jbo.Key") is an INTERNAL error with
 // Resume, never a short stream. Query takes a native resource path with its
 // own q=, fields=, orderBy=, limit and effectiveDate.
 //
