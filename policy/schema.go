@@ -2,6 +2,7 @@ package policy
 
 import (
 	"encoding/json"
+	"strings"
 
 	connectors "github.com/xlr8/connectors"
 )
@@ -39,9 +40,6 @@ func (m *masker) admitMasked(raw json.RawMessage) json.RawMessage {
 		return raw
 	}
 	s = m.relax(s, "")
-	if props, ok := s["properties"].(map[string]any); ok {
-		props[MaskedKey] = maskedKeySchema
-	}
 	// Definitions are reached by reference from anywhere: their fields are
 	// matched by name and by their path from the definition.
 	for _, k := range []string{"$defs", "definitions"} {
@@ -52,6 +50,22 @@ func (m *masker) admitMasked(raw json.RawMessage) json.RawMessage {
 				}
 			}
 		}
+	}
+	// A root that is a reference to a definition gets that definition's
+	// own copy, so that MaskedKey is a property of the result and of no
+	// other use of the definition.
+	if _, hasProps := s["properties"]; !hasProps {
+		if def := rootDef(s); def != nil {
+			delete(s, "$ref")
+			for k, v := range def {
+				if _, taken := s[k]; !taken {
+					s[k] = v
+				}
+			}
+		}
+	}
+	if props, ok := s["properties"].(map[string]any); ok {
+		props[MaskedKey] = maskedKeySchema
 	}
 	out, err := json.Marshal(s)
 	if err != nil {
@@ -97,4 +111,31 @@ func (m *masker) relax(s map[string]any, bare string) map[string]any {
 		}
 	}
 	return s
+}
+
+// rootDef returns a deep copy of the definition s's root $ref names
+// ("#/$defs/Name" or "#/definitions/Name"), or nil.
+func rootDef(s map[string]any) map[string]any {
+	ref, _ := s["$ref"].(string)
+	for _, k := range []string{"$defs", "definitions"} {
+		name, ok := strings.CutPrefix(ref, "#/"+k+"/")
+		if !ok {
+			continue
+		}
+		defs, _ := s[k].(map[string]any)
+		def, _ := defs[name].(map[string]any)
+		if def == nil {
+			return nil
+		}
+		b, err := json.Marshal(def)
+		if err != nil {
+			return nil
+		}
+		var out map[string]any
+		if json.Unmarshal(b, &out) != nil {
+			return nil
+		}
+		return out
+	}
+	return nil
 }
