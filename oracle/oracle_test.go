@@ -270,7 +270,12 @@ func TestIdentityDomainGrants(t *testing.T) {
 	jwt.Secrets[credentials.KeyGrantType] = credentials.GrantJWTBearer
 	jwt.Secrets[credentials.KeyPrivateKey] = keyPEM
 	jwt.Secrets[credentials.KeySubject] = cfg.Username
-	for name, cred := range map[string]*credentials.Credential{"client_credentials": oauthCred(srv, oracle.ProductHCM), "jwt_bearer": jwt} {
+	grants := []struct {
+		name string
+		cred *credentials.Credential
+	}{{"client_credentials", oauthCred(srv, oracle.ProductHCM)}, {"jwt_bearer", jwt}}
+	for _, g := range grants {
+		name, cred := g.name, g.cred
 		c, err := oracle.NewProduct(context.Background(), oracle.ProductHCM, cred, connectors.WithHTTPClient(srv.Client()))
 		if err != nil {
 			t.Fatal(err)
