@@ -148,31 +148,41 @@ func BenchmarkGetWorkersPrecomputed(b *testing.B) {
 func BenchmarkGetWorkersHeap(b *testing.B) {
 	for _, total := range []int{10_000, 1_000_000} {
 		b.Run(strconv.Itoa(total), func(b *testing.B) {
-			var heap, goal uint64
+			var heap, goal, live uint64
 			for b.Loop() {
-				heap, goal = workersPeak(b, total)
+				heap, goal, live = workersPeak(b, total)
 			}
 			b.ReportMetric(float64(heap)/(1<<20), "peak-heap-MB")
 			b.ReportMetric(float64(goal)/(1<<20), "peak-gc-goal-MB")
+			b.ReportMetric(float64(live)/(1<<20), "peak-live-MB")
 		})
 	}
 }
 
 // workersPeak streams total workers (1M/total times, so that both sizes
-// give as many samples) and returns the peak heap in use and GC goal.
-func workersPeak(b testing.TB, total int) (heap, goal uint64) {
+// give as many samples) and returns the peak heap in use and GC goal,
+// sampled every 100 records, and the peak live heap (after a collection),
+// sampled ten times in the 1M records.
+func workersPeak(b testing.TB, total int) (heap, goal, live uint64) {
 	r := newWDReplay(b, total)
 	conn := r.open(b)
 	var ms runtime.MemStats
 	sample := []metrics.Sample{{Name: "/gc/heap/goal:bytes"}}
 	runtime.GC()
+	seen := 0
 	for range 1_000_000 / total {
 		n := 0
 		for _, err := range conn.Get(b.Context(), connectors.Query{Entity: workday.EntityWorkers}) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if n++; n%100 == 0 {
+			n++
+			if seen++; seen%100_000 == 50_000 {
+				runtime.GC()
+				runtime.ReadMemStats(&ms)
+				live = max(live, ms.HeapAlloc)
+			}
+			if n%100 == 0 {
 				runtime.ReadMemStats(&ms)
 				heap = max(heap, ms.HeapInuse)
 				metrics.Read(sample)
@@ -183,7 +193,7 @@ func workersPeak(b testing.TB, total int) (heap, goal uint64) {
 			b.Fatalf("%d records", n)
 		}
 	}
-	return heap, goal
+	return heap, goal, live
 }
 
 // TestGetWorkersHeapFlat: the peak heap in use while streaming 1M workers
@@ -195,12 +205,19 @@ func TestGetWorkersHeapFlat(t *testing.T) {
 	if testing.Short() || raceEnabled {
 		t.Skip("streams 2,000,000 records: not with -short or -race")
 	}
-	small, smallGoal := workersPeak(t, 10_000)
-	large, largeGoal := workersPeak(t, 1_000_000)
-	t.Logf("peak heap in use: 10k %.1f MB, 1M %.1f MB; peak GC goal: 10k %.1f MB, 1M %.1f MB",
-		float64(small)/(1<<20), float64(large)/(1<<20), float64(smallGoal)/(1<<20), float64(largeGoal)/(1<<20))
+	// each in its own subtest, so that the first's server and connector
+	// are closed (their Cleanup run) before the second is measured
+	var small, smallGoal, smallLive, large, largeGoal, largeLive uint64
+	t.Run("10k", func(t *testing.T) { small, smallGoal, smallLive = workersPeak(t, 10_000) })
+	t.Run("1M", func(t *testing.T) { large, largeGoal, largeLive = workersPeak(t, 1_000_000) })
+	t.Logf("peak heap in use: 10k %.1f MB, 1M %.1f MB; peak GC goal: 10k %.1f MB, 1M %.1f MB; peak live: 10k %.2f MB, 1M %.2f MB",
+		float64(small)/(1<<20), float64(large)/(1<<20), float64(smallGoal)/(1<<20), float64(largeGoal)/(1<<20),
+		float64(smallLive)/(1<<20), float64(largeLive)/(1<<20))
 	if float64(large) > 1.2*float64(small) {
 		t.Errorf("peak heap in use grew from %d bytes (10k workers) to %d (1M): more than 20%%", small, large)
+	}
+	if float64(largeLive) > 1.1*float64(smallLive) {
+		t.Errorf("live heap grew from %d bytes (10k workers) to %d (1M): more than 10%%, something is kept per record or per page", smallLive, largeLive)
 	}
 }
 

@@ -9,7 +9,9 @@
 //   - a failure is yielded once, with a Resume token when at least one page
 //     came first (or the walk itself resumed), and the stream stops;
 //   - nothing is yielded after the caller breaks;
-//   - a cursor seen before ends the stream with an error instead of spinning;
+//   - a cursor seen before ends the stream with an error instead of spinning
+//     (found in constant memory: the last cursors, and a longer cycle by
+//     Brent's method within a bounded number of extra pages);
 //   - Limit is enforced whatever the vendor returns;
 //   - a residual filter and a field projection run client side, after an
 //     optional Complete that finishes one record at a time (a vendor

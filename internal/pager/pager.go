@@ -170,7 +170,7 @@ func (w *walker) run(ctx context.Context) {
 	if maxEmpty <= 0 {
 		maxEmpty = 100
 	}
-	seen := map[string]bool{}
+	var seen cursorLoop
 	empty := 0
 	var win window
 	maxPage := 0
@@ -286,13 +286,12 @@ func (w *walker) run(ctx context.Context) {
 			w.progress(true)
 			return
 		}
-		if seen[page.Next] || page.Next == cursor {
+		if page.Next == cursor || seen.repeats(page.Next) {
 			w.yield(nil, (&errs.Error{Code: errs.CodeInternal, Product: w.cfg.Product,
 				Message: fmt.Sprintf("%s: the vendor returned the same page cursor twice; stopping instead of looping", q.Entity)}).
 				WithDetail("page", w.pages))
 			return
 		}
-		seen[page.Next] = true
 		if len(page.Records) == 0 {
 			empty++
 			if empty >= maxEmpty {
