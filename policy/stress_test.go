@@ -32,11 +32,7 @@ func boundDefault(t testing.TB) *policy.Policy {
 	for _, r := range d.Roles {
 		d.Bindings = append(d.Bindings, policy.Binding{Role: r.Name, Groups: []string{r.Name}})
 	}
-	p, err := policy.Compile(d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return compile(t, d)
 }
 
 // registeredCapabilities opens every registered product with a credential
@@ -71,11 +67,7 @@ func TestStressMatrix(t *testing.T) {
 	p := boundDefault(t)
 	roles := p.Roles()
 	types := connectors.PrincipalTypes()
-	sim, err := connectors.Open(t.Context(), "workday_sim", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sim.Close()
+	sim := openSim(t)
 	enforced := policy.Enforce(sim, p)
 
 	header := "capability | " + strings.Join(roles, " | ")
@@ -149,11 +141,7 @@ func TestStressMatrix(t *testing.T) {
 }
 
 func TestEnforceRefusesWithoutPrincipal(t *testing.T) {
-	sim, err := connectors.Open(t.Context(), "workday_sim", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sim.Close()
+	sim := openSim(t)
 	var events []policy.Event
 	enforced := policy.Enforce(sim, boundDefault(t), policy.WithAudit(func(_ context.Context, ev policy.Event) { events = append(events, ev) }))
 	for name, params := range map[string]map[string]any{
@@ -187,15 +175,8 @@ func TestEnforceMasksPersonalFields(t *testing.T) {
 	doc.Roles = append(doc.Roles, policy.Role{Name: "Auditor", PrincipalType: connectors.PrincipalHuman,
 		Grants: []string{"workday.hcm.get_employee_full", "workday.payroll.get_compensation", "workday_sim.*.read"}, Personal: []string{"birth_date"}})
 	doc.Bindings = []policy.Binding{{Role: "Auditor", Groups: []string{"auditors"}}, {Role: "HR Admin + Payroll", Principals: []string{"EMP100"}}}
-	p, err := policy.Compile(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sim, err := connectors.Open(t.Context(), "workday_sim", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sim.Close()
+	p := compile(t, doc)
+	sim := openSim(t)
 	var events []policy.Event
 	enforced := policy.Enforce(sim, p, policy.WithAudit(func(_ context.Context, ev policy.Event) { events = append(events, ev) }))
 	auditor := connectors.Principal{ID: "EMP007", Type: connectors.PrincipalHuman, Groups: []string{"auditors"}}
@@ -304,15 +285,8 @@ func TestMaskedResultsMatchDeclaredSchemas(t *testing.T) {
 	for name := range params {
 		doc.Roles[len(doc.Roles)-1].Grants = append(doc.Roles[len(doc.Roles)-1].Grants, name)
 	}
-	p, err := policy.Compile(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sim, err := connectors.Open(t.Context(), "workday_sim", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sim.Close()
+	p := compile(t, doc)
+	sim := openSim(t)
 	enforced := policy.Enforce(sim, p)
 	own := map[string]json.RawMessage{}
 	for _, c := range sim.Capabilities() {
@@ -371,4 +345,25 @@ func TestMaskedResultsMatchDeclaredSchemas(t *testing.T) {
 	if maskedSeen < 2 {
 		t.Errorf("%d masked results validated; want get_employee_full and get_compensation at least", maskedSeen)
 	}
+}
+
+// openSim opens the embedded simulator, closed when the test ends.
+func openSim(t *testing.T) connectors.Connector {
+	t.Helper()
+	sim, err := connectors.Open(t.Context(), "workday_sim", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sim.Close() })
+	return sim
+}
+
+// compile compiles doc or fails the test.
+func compile(t testing.TB, doc policy.Document) *policy.Policy {
+	t.Helper()
+	p, err := policy.Compile(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
