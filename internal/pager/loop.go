@@ -15,9 +15,8 @@ const recentCursors = 16
 // an endless stream.
 type cursorLoop struct {
 	recent [recentCursors]string
-	n      int // cursors recorded
+	n      int // cursors recorded; the mark is set once n > 0
 	mark   string
-	marked bool
 	power  int // steps between moves of the mark
 	steps  int // since the mark last moved
 }
@@ -30,18 +29,13 @@ func (l *cursorLoop) repeats(c string) bool {
 			return true
 		}
 	}
-	if l.marked && l.mark == c {
+	if l.n > 0 && l.mark == c {
 		return true
 	}
 	l.recent[l.n%recentCursors] = c
 	l.n++
-	if l.power == 0 {
-		l.power = 1
-	}
-	if l.steps++; !l.marked || l.steps >= l.power {
-		l.mark, l.marked = c, true
-		l.power *= 2
-		l.steps = 0
+	if l.steps++; l.steps >= l.power {
+		l.mark, l.power, l.steps = c, max(1, 2*l.power), 0
 	}
 	return false
 }
